@@ -1,0 +1,344 @@
+package dev.refdata.ingest.core.csv;
+
+import dev.refdata.ingest.core.domain.CsvDialect;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Reads the records of one chunk (or of a whole data region) from a stream of its bytes, with each record's
+ * absolute line number and byte offsets.
+ *
+ * <p>Records are framed by the {@link BoundaryScanner}, the same rules the chunk planner used, so a chunk reads
+ * exactly the records it was planned with; fields are split by jackson-dataformat-csv, a block of records at a
+ * time. When a block fails to parse, its records are parsed one by one so that only the bad ones are reported
+ * as malformed and reading goes on. Memory is bounded: a record longer than {@code maxRecordBytes} is not held,
+ * only its first bytes, and is returned as malformed.
+ *
+ * <p>Blank lines are skipped. The stream is closed by {@link #close()}. Not thread-safe.
+ */
+public final class ChunkRecordReader implements Closeable {
+
+    /** Default limit on one record's size. */
+    public static final int DEFAULT_MAX_RECORD_BYTES = 1 << 20;
+    /** How much of an oversized record is kept for the report. */
+    static final int OVERSIZE_PREVIEW_BYTES = 4 * 1024;
+    private static final int DEFAULT_READ_BYTES = 256 * 1024;
+
+    private final InputStream in;
+    private final BoundaryScanner scanner;
+    private final CsvRecordParser parser;
+    private final int maxRecordBytes;
+    /** How many bytes one read asks for; also the size of a block of records parsed together. */
+    private final int readBytes;
+
+    /** Bytes read but not yet framed into records returned: buf[0, filled); buf[0] is at absolute bufOffset. */
+    private byte[] buf;
+    private int filled;
+    private long bufOffset;
+    private int scanPos;
+    private boolean eof;
+
+    /** Records of the current block, ready to be returned. */
+    private CsvRecord[] ready = new CsvRecord[256];
+    private int readyCount;
+    private int readyNext;
+
+    // framing of the current block, parallel arrays
+    private int[] recStart = new int[256];
+    private int[] recEnd = new int[256];
+    private long[] recLine = new long[256];
+    private boolean[] recBlank = new boolean[256];
+    private int recCount;
+
+    private long endOffset;
+
+    /**
+     * @param in             the bytes, starting at the first byte of a record
+     * @param dialect        the CSV dialect
+     * @param startOffset    absolute offset of the first byte in the file
+     * @param startLine      physical line number of the first byte
+     * @param maxRecordBytes records longer than this are returned as malformed, never held whole
+     */
+    public ChunkRecordReader(InputStream in, CsvDialect dialect, long startOffset, long startLine, int maxRecordBytes) {
+        this(in, dialect, startOffset, startLine, maxRecordBytes, DEFAULT_READ_BYTES);
+    }
+
+    /** With a chosen read size: small sizes let tests cross buffer boundaries everywhere. */
+    ChunkRecordReader(InputStream in, CsvDialect dialect, long startOffset, long startLine, int maxRecordBytes,
+                      int readBytes) {
+        if (readBytes < 1) {
+            throw new IllegalArgumentException("readBytes must be positive");
+        }
+        this.readBytes = readBytes;
+        this.in = Objects.requireNonNull(in, "in");
+        if (maxRecordBytes < 16) {
+            throw new IllegalArgumentException("maxRecordBytes must be at least 16");
+        }
+        this.scanner = new BoundaryScanner(dialect, startOffset, startLine);
+        this.parser = CsvRecordParser.forDialect(dialect);
+        this.maxRecordBytes = maxRecordBytes;
+        this.buf = new byte[readBytes];
+        this.bufOffset = startOffset;
+        this.endOffset = startOffset;
+    }
+
+    public ChunkRecordReader(InputStream in, CsvDialect dialect, long startOffset, long startLine) {
+        this(in, dialect, startOffset, startLine, DEFAULT_MAX_RECORD_BYTES);
+    }
+
+    /**
+     * The next record, or {@code null} after the last one.
+     *
+     * @throws MalformedCsvException when the input ends inside a quoted field
+     */
+    public CsvRecord next() throws IOException {
+        while (readyNext == readyCount) {
+            if (!fillBlock()) {
+                return null;
+            }
+        }
+        CsvRecord record = ready[readyNext];
+        ready[readyNext++] = null;
+        endOffset = record.endOffset();
+        return record;
+    }
+
+    /** Absolute offset just past the last record returned: where reading would resume. */
+    public long offset() {
+        return endOffset;
+    }
+
+    /** Frames and parses the next block of records. Returns false at the end of input. */
+    private boolean fillBlock() throws IOException {
+        readyCount = 0;
+        readyNext = 0;
+        recCount = 0;
+        while (recCount == 0) {
+            if (scanPos == filled) {
+                if (eof) {
+                    return finishInput();
+                }
+                readMore();
+                continue;
+            }
+            int end;
+            int recordStart = startOfPartial();
+            while ((end = scanner.nextRecordEnd(buf, scanPos, filled)) >= 0) {
+                addFramed(recordStart, end);
+                scanPos = end;
+                recordStart = end;
+            }
+            scanPos = filled;
+            if (recCount == 0) {
+                if (filled - startOfPartial() > maxRecordBytes) {
+                    skipOversizedRecord();
+                    return true;
+                }
+                if (eof) {
+                    return finishInput();
+                }
+                readMore();
+            }
+        }
+        parseBlock();
+        return true;
+    }
+
+    private int startOfPartial() {
+        return (int) (scanner.pendingRecordStart() - bufOffset);
+    }
+
+    private void addFramed(int start, int end) {
+        if (recCount == recStart.length) {
+            int n = recCount * 2;
+            recStart = Arrays.copyOf(recStart, n);
+            recEnd = Arrays.copyOf(recEnd, n);
+            recLine = Arrays.copyOf(recLine, n);
+            recBlank = Arrays.copyOf(recBlank, n);
+        }
+        recStart[recCount] = start;
+        recEnd[recCount] = end;
+        recLine[recCount] = scanner.recordLine();
+        recBlank[recCount] = scanner.recordBlank();
+        recCount++;
+    }
+
+    /**
+     * Moves the unframed tail of the buffer to the front of a fresh buffer (the old one stays with the records
+     * that point into it) and reads more bytes after it.
+     */
+    private void readMore() throws IOException {
+        int keepFrom = startOfPartial();
+        int keep = filled - keepFrom;
+        int capacity = Math.max(readBytes, Math.min(keep + readBytes, maxRecordBytes + readBytes));
+        byte[] next = new byte[Math.max(capacity, keep + 1)];
+        System.arraycopy(buf, keepFrom, next, 0, keep);
+        buf = next;
+        bufOffset += keepFrom;
+        filled = keep;
+        scanPos = keep;
+        int n = in.readNBytes(buf, filled, buf.length - filled);
+        if (n == 0) {
+            eof = true;
+        }
+        filled += n;
+    }
+
+    /** End of input: a last record without a line break, or nothing. */
+    private boolean finishInput() {
+        if (!scanner.finish()) {
+            return false;
+        }
+        int start = (int) (scanner.recordStart() - bufOffset);
+        int end = (int) (scanner.recordEnd() - bufOffset);
+        if (end - start > maxRecordBytes) {
+            byte[] preview = Arrays.copyOfRange(buf, start, start + OVERSIZE_PREVIEW_BYTES);
+            ensureReadyCapacity(1);
+            ready[0] = new CsvRecord(scanner.recordLine(), scanner.recordStart(), scanner.recordEnd(), null,
+                    oversize(end - start), preview, 0, preview.length, true);
+            readyCount = 1;
+            return true;
+        }
+        addFramed(start, end);
+        parseBlock();
+        return readyCount > 0;
+    }
+
+    private void parseBlock() {
+        ensureReadyCapacity(recCount);
+        if (!parseWholeBlock()) {
+            readyCount = 0;
+            for (int r = 0; r < recCount; r++) {
+                if (!recBlank[r]) {
+                    ready[readyCount++] = parseOne(r);
+                }
+            }
+        }
+        recCount = 0;
+    }
+
+    /** The fast path: one parser over the whole block. False when any record needs to be looked at alone. */
+    private boolean parseWholeBlock() {
+        for (int r = 0; r < recCount; r++) {
+            if (recEnd[r] - recStart[r] > maxRecordBytes) {
+                return false;
+            }
+        }
+        int from = recStart[0];
+        int to = recEnd[recCount - 1];
+        int[] row = {0};
+        try {
+            int rows = parser.parseRows(buf, from, to - from, fields -> {
+                int r = row[0]++;
+                if (r < recCount && !recBlank[r]) {
+                    ready[readyCount++] = record(r, fields, null);
+                }
+            });
+            return rows == recCount;
+        } catch (CsvRecordParser.CsvRecordException e) {
+            return false;
+        }
+    }
+
+    private CsvRecord parseOne(int r) {
+        if (recEnd[r] - recStart[r] > maxRecordBytes) {
+            byte[] preview = Arrays.copyOfRange(buf, recStart[r], recStart[r] + OVERSIZE_PREVIEW_BYTES);
+            return new CsvRecord(recLine[r], bufOffset + recStart[r], bufOffset + recEnd[r], null,
+                    oversize(recEnd[r] - recStart[r]), preview, 0, preview.length, true);
+        }
+        String[][] only = new String[1][];
+        int[] rows = {0};
+        try {
+            parser.parseRows(buf, recStart[r], recEnd[r] - recStart[r], fields -> {
+                rows[0]++;
+                only[0] = fields;
+            });
+        } catch (CsvRecordParser.CsvRecordException e) {
+            return record(r, null, e.getMessage());
+        }
+        if (rows[0] != 1) {
+            return record(r, null, "the record splits into " + rows[0] + " rows");
+        }
+        return record(r, only[0], null);
+    }
+
+    private CsvRecord record(int r, String[] fields, String problem) {
+        int start = recStart[r];
+        int end = recEnd[r];
+        int contentEnd = end;
+        if (contentEnd > start && buf[contentEnd - 1] == '\n') {
+            contentEnd--;
+        }
+        if (contentEnd > start && buf[contentEnd - 1] == '\r') {
+            contentEnd--;
+        }
+        return new CsvRecord(recLine[r], bufOffset + start, bufOffset + end, fields, problem,
+                buf, start, contentEnd - start, false);
+    }
+
+    private void ensureReadyCapacity(int n) {
+        if (ready.length < n) {
+            ready = new CsvRecord[Math.max(n, ready.length * 2)];
+        }
+    }
+
+    /**
+     * The record being framed is longer than the limit: keep its first bytes, scan (and drop) the rest, and
+     * return it as one malformed record. The bytes after it start the next buffer.
+     */
+    private void skipOversizedRecord() throws IOException {
+        int start = startOfPartial();
+        long recordOffset = scanner.pendingRecordStart();
+        long recordLine = scanner.pendingRecordLine();
+        byte[] preview = Arrays.copyOfRange(buf, start, start + Math.min(OVERSIZE_PREVIEW_BYTES, filled - start));
+        // never reuse buf: records already returned may still point into it
+        byte[] scratch = new byte[readBytes];
+        long recordEnd;
+        int restFrom;
+        int restTo;
+        while (true) {
+            int n = in.readNBytes(scratch, 0, readBytes);
+            if (n == 0) {
+                scanner.finish();
+                recordEnd = scanner.recordEnd();
+                restFrom = 0;
+                restTo = 0;
+                eof = true;
+                break;
+            }
+            int end = scanner.nextRecordEnd(scratch, 0, n);
+            if (end >= 0) {
+                recordEnd = scanner.recordEnd();
+                restFrom = end;
+                restTo = n;
+                break;
+            }
+        }
+        long size = recordEnd - recordOffset;
+        byte[] next = new byte[readBytes];
+        System.arraycopy(scratch, restFrom, next, 0, restTo - restFrom);
+        buf = next;
+        bufOffset = recordEnd;
+        filled = restTo - restFrom;
+        scanPos = 0;
+        ensureReadyCapacity(1);
+        ready[0] = new CsvRecord(recordLine, recordOffset, recordEnd, null,
+                oversize(size),
+                preview, 0, preview.length, true);
+        readyCount = 1;
+        readyNext = 0;
+    }
+
+    private String oversize(long size) {
+        return "the record is " + size + " bytes long, over the limit of " + maxRecordBytes + " bytes";
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}

@@ -1,0 +1,140 @@
+package dev.refdata.ingest.core.csv;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.csv.CsvFactory;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.refdata.ingest.core.domain.CsvDialect;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits already framed CSV text into fields with jackson-dataformat-csv's streaming parser. Bytes are decoded
+ * as strict UTF-8 first (invalid bytes are an error, never a silent replacement character). One instance per
+ * thread: it reuses its decoding buffer.
+ */
+final class CsvRecordParser {
+
+    /** Receives parsed rows. */
+    interface RowSink {
+        void row(String[] fields);
+    }
+
+    private final CsvFactory factory = new CsvFactory();
+    private final CsvSchema schema;
+    private final CsvDialect dialect;
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final List<String> fields = new ArrayList<>();
+    private char[] chars = new char[64 * 1024];
+
+    private CsvRecordParser(CsvDialect dialect) {
+        this.dialect = dialect;
+        this.schema = CsvSchema.emptySchema()
+                .withColumnSeparator(dialect.delimiter())
+                .withQuoteChar(dialect.quote())
+                .withoutEscapeChar()
+                .withoutHeader();
+    }
+
+    static CsvRecordParser forDialect(CsvDialect dialect) {
+        return new CsvRecordParser(dialect);
+    }
+
+    CsvDialect dialect() {
+        return dialect;
+    }
+
+    /** The fields of a header record. */
+    List<String> parseHeader(byte[] header) {
+        List<String[]> rows = new ArrayList<>(1);
+        try {
+            parseRows(header, 0, header.length, rows::add);
+        } catch (CsvRecordException e) {
+            throw new MalformedCsvException(1, "the header cannot be read: " + e.getMessage());
+        }
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        return List.of(rows.get(0));
+    }
+
+    /**
+     * Parses {@code buf[off, off+len)}, which holds whole records, and hands each row to {@code sink}.
+     *
+     * @return the number of rows
+     * @throws CsvRecordException when the text is not valid UTF-8 or not valid CSV
+     */
+    int parseRows(byte[] buf, int off, int len, RowSink sink) {
+        int charCount = decode(buf, off, len);
+        int rows = 0;
+        try (CsvParser parser = factory.createParser(chars, 0, charCount)) {
+            parser.setSchema(schema);
+            JsonToken token;
+            boolean inRow = false;
+            while ((token = parser.nextToken()) != null) {
+                switch (token) {
+                    case START_ARRAY -> {
+                        fields.clear();
+                        inRow = true;
+                    }
+                    case VALUE_STRING -> fields.add(parser.getText());
+                    case VALUE_NULL -> fields.add(null);
+                    case END_ARRAY -> {
+                        if (inRow) {
+                            sink.row(fields.toArray(new String[0]));
+                            rows++;
+                            inRow = false;
+                        }
+                    }
+                    default -> throw new CsvRecordException("unexpected CSV token " + token);
+                }
+            }
+        } catch (JsonProcessingException e) {
+            throw new CsvRecordException(e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return rows;
+    }
+
+    private int decode(byte[] buf, int off, int len) {
+        if (chars.length < len) {
+            chars = new char[Math.max(len, chars.length * 2)];
+        }
+        utf8.reset();
+        CharBuffer out = CharBuffer.wrap(chars);
+        ByteBuffer in = ByteBuffer.wrap(buf, off, len);
+        try {
+            var result = utf8.decode(in, out, true);
+            if (result.isError()) {
+                result.throwException();
+            }
+            result = utf8.flush(out);
+            if (result.isError()) {
+                result.throwException();
+            }
+        } catch (CharacterCodingException e) {
+            throw new CsvRecordException("invalid UTF-8 at byte " + (in.position() - off) + " of the record");
+        }
+        return out.position();
+    }
+
+    /** A record that cannot be split into fields; the message says why, without positions. */
+    static final class CsvRecordException extends RuntimeException {
+        CsvRecordException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
