@@ -1,0 +1,51 @@
+package dev.refdata.ingest.adapter.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RuntimeSettingsTest {
+
+    @Test
+    void defaultsNeedNoVariables() {
+        RuntimeSettings settings = RuntimeSettings.from(Map.of());
+
+        assertThat(settings.region()).isEqualTo("us-east-1");
+        assertThat(settings.s3EndpointOverride()).isEmpty();
+        assertThat(settings.targetChunkBytes()).isEqualTo(64L << 20);
+        assertThat(settings.datasetsDirectory()).isEmpty();
+    }
+
+    @Test
+    void variablesOverrideTheDefaults() {
+        RuntimeSettings settings = RuntimeSettings.from(Map.of("AWS_REGION", "eu-central-1",
+                "INGEST_S3_ENDPOINT", "http://127.0.0.1:9000", "INGEST_TARGET_CHUNK_BYTES", "8MB",
+                "INGEST_DATASETS_DIR", "/etc/ingest/datasets"));
+
+        assertThat(settings.region()).isEqualTo("eu-central-1");
+        assertThat(settings.s3EndpointOverride()).contains(URI.create("http://127.0.0.1:9000"));
+        assertThat(settings.targetChunkBytes()).isEqualTo(8L << 20);
+        assertThat(settings.datasetsDirectory()).contains(Path.of("/etc/ingest/datasets"));
+    }
+
+    @Test
+    void sizesTakeBinaryUnits() {
+        assertThat(RuntimeSettings.parseSize("65536")).isEqualTo(65536);
+        assertThat(RuntimeSettings.parseSize("512KB")).isEqualTo(512 * 1024);
+        assertThat(RuntimeSettings.parseSize("64 mib")).isEqualTo(64L << 20);
+        assertThat(RuntimeSettings.parseSize("1G")).isEqualTo(1L << 30);
+    }
+
+    @Test
+    void aBadValueNamesTheVariable() {
+        assertThatThrownBy(() -> RuntimeSettings.from(Map.of("INGEST_TARGET_CHUNK_BYTES", "lots")))
+                .hasMessageStartingWith("INGEST_TARGET_CHUNK_BYTES: not a size: 'lots'");
+        assertThatThrownBy(() -> RuntimeSettings.from(Map.of("INGEST_S3_ENDPOINT", "localhost")))
+                .hasMessageStartingWith("INGEST_S3_ENDPOINT: not a URL");
+    }
+}
