@@ -51,6 +51,7 @@ public final class ChunkRecordReader implements Closeable {
     private int[] recStart = new int[256];
     private int[] recEnd = new int[256];
     private long[] recLine = new long[256];
+    private long[] recNextLine = new long[256];
     private boolean[] recBlank = new boolean[256];
     private int recCount;
 
@@ -158,11 +159,13 @@ public final class ChunkRecordReader implements Closeable {
             recStart = Arrays.copyOf(recStart, n);
             recEnd = Arrays.copyOf(recEnd, n);
             recLine = Arrays.copyOf(recLine, n);
+            recNextLine = Arrays.copyOf(recNextLine, n);
             recBlank = Arrays.copyOf(recBlank, n);
         }
         recStart[recCount] = start;
         recEnd[recCount] = end;
         recLine[recCount] = scanner.recordLine();
+        recNextLine[recCount] = scanner.line();
         recBlank[recCount] = scanner.recordBlank();
         recCount++;
     }
@@ -198,7 +201,7 @@ public final class ChunkRecordReader implements Closeable {
         if (end - start > maxRecordBytes) {
             byte[] preview = Arrays.copyOfRange(buf, start, start + OVERSIZE_PREVIEW_BYTES);
             ensureReadyCapacity(1);
-            ready[0] = new CsvRecord(scanner.recordLine(), scanner.recordStart(), scanner.recordEnd(), null,
+            ready[0] = new CsvRecord(scanner.recordLine(), scanner.line(), scanner.recordStart(), scanner.recordEnd(), null,
                     oversize(end - start), preview, 0, preview.length, true);
             readyCount = 1;
             return true;
@@ -247,7 +250,7 @@ public final class ChunkRecordReader implements Closeable {
     private CsvRecord parseOne(int r) {
         if (recEnd[r] - recStart[r] > maxRecordBytes) {
             byte[] preview = Arrays.copyOfRange(buf, recStart[r], recStart[r] + OVERSIZE_PREVIEW_BYTES);
-            return new CsvRecord(recLine[r], bufOffset + recStart[r], bufOffset + recEnd[r], null,
+            return new CsvRecord(recLine[r], recNextLine[r], bufOffset + recStart[r], bufOffset + recEnd[r], null,
                     oversize(recEnd[r] - recStart[r]), preview, 0, preview.length, true);
         }
         String[][] only = new String[1][];
@@ -276,7 +279,7 @@ public final class ChunkRecordReader implements Closeable {
         if (contentEnd > start && buf[contentEnd - 1] == '\r') {
             contentEnd--;
         }
-        return new CsvRecord(recLine[r], bufOffset + start, bufOffset + end, fields, problem,
+        return new CsvRecord(recLine[r], recNextLine[r], bufOffset + start, bufOffset + end, fields, problem,
                 buf, start, contentEnd - start, false);
     }
 
@@ -326,7 +329,7 @@ public final class ChunkRecordReader implements Closeable {
         filled = restTo - restFrom;
         scanPos = 0;
         ensureReadyCapacity(1);
-        ready[0] = new CsvRecord(recordLine, recordOffset, recordEnd, null,
+        ready[0] = new CsvRecord(recordLine, scanner.line(), recordOffset, recordEnd, null,
                 oversize(size),
                 preview, 0, preview.length, true);
         readyCount = 1;

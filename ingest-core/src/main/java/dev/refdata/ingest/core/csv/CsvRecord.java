@@ -15,6 +15,7 @@ import java.util.List;
 public final class CsvRecord {
 
     private final long line;
+    private final long nextLine;
     private final long offset;
     private final long endOffset;
     private final String[] fields;
@@ -24,9 +25,10 @@ public final class CsvRecord {
     private final int rawLength;
     private final boolean truncated;
 
-    CsvRecord(long line, long offset, long endOffset, String[] fields, String problem,
+    CsvRecord(long line, long nextLine, long offset, long endOffset, String[] fields, String problem,
               byte[] rawBlock, int rawStart, int rawLength, boolean truncated) {
         this.line = line;
+        this.nextLine = nextLine;
         this.offset = offset;
         this.endOffset = endOffset;
         this.fields = fields;
@@ -40,6 +42,11 @@ public final class CsvRecord {
     /** Physical line (1-based, from the start of the file) on which the record starts. */
     public long line() {
         return line;
+    }
+
+    /** Physical line on which the next record starts: where reading resumes after this record. */
+    public long nextLine() {
+        return nextLine;
     }
 
     /** Absolute byte offset of the record's first byte. */

@@ -43,6 +43,7 @@ class ChunkRecordReaderTest {
         assertThat(records).extracting(CsvRecord::line).containsExactly(41L, 42L, 44L);
         assertThat(records).extracting(CsvRecord::offset).containsExactly(1000L, 1004L, 1013L);
         assertThat(records).extracting(CsvRecord::endOffset).containsExactly(1004L, 1013L, 1016L);
+        assertThat(records).extracting(CsvRecord::nextLine).containsExactly(42L, 44L, 44L);
         assertThat(records.get(1).fields()).containsExactly("c\nd", "e");
         assertThat(records.get(1).raw()).isEqualTo("\"c\nd\",e");
     }

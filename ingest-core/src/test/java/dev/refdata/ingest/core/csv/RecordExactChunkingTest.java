@@ -93,6 +93,28 @@ class RecordExactChunkingTest {
         }
     }
 
+    @Property(tries = 500)
+    void readingResumedAfterAnyRecordGivesExactlyTheRecordsThatFollowIt(@ForAll("csvFiles") Case csv,
+                                                                       @ForAll @IntRange(min = 0, max = 30) int after,
+                                                                       @ForAll @IntRange(min = 1, max = 40) int readBytes)
+            throws IOException {
+        CsvDialect dialect = new CsvDialect(',', '"', csv.header());
+        byte[] bytes = csv.text().bytes();
+        ChunkPlan plan = new ChunkPlanner(dialect).plan(OBJECT, new ByteArrayInputStream(bytes), Long.MAX_VALUE);
+        List<CsvRecord> whole = read(dialect, bytes, plan.dataRegion(), firstLineOf(plan), 1 << 16);
+        if (whole.isEmpty()) {
+            return;
+        }
+        CsvRecord checkpoint = whole.get(Math.min(after, whole.size() - 1));
+
+        List<CsvRecord> resumed = read(dialect, bytes, new ByteRange(checkpoint.endOffset(), bytes.length),
+                checkpoint.nextLine(), readBytes);
+
+        List<CsvRecord> rest = whole.subList(whole.indexOf(checkpoint) + 1, whole.size());
+        assertThat(fieldsOf(resumed)).isEqualTo(fieldsOf(rest));
+        assertThat(resumed).extracting(CsvRecord::line).isEqualTo(rest.stream().map(CsvRecord::line).toList());
+    }
+
     @Property(tries = 1000)
     void theScannerFindsTheSameRecordEndsHoweverTheBytesArriveInBuffers(@ForAll("csvFiles") Case csv,
                                                                         @ForAll @IntRange(min = 1, max = 13) int piece) {
