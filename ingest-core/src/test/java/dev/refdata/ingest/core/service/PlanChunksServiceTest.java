@@ -7,6 +7,7 @@ import dev.refdata.ingest.core.port.in.PlanChunksCommand;
 import dev.refdata.ingest.core.port.in.PlanChunksResult;
 import dev.refdata.ingest.core.spec.DatasetCatalog;
 import dev.refdata.ingest.core.spec.InvalidDatasetSpecException;
+import dev.refdata.ingest.core.testing.InMemoryObjectStore;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package dev.refdata.ingest.core.service;
+package dev.refdata.ingest.core.testing;
 
 import dev.refdata.ingest.core.domain.ByteRange;
 import dev.refdata.ingest.core.domain.ObjectInfo;
@@ -15,14 +15,30 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
 
 /** A small fake of the object-store port for unit tests of the use cases. */
-final class InMemoryObjectStore implements ObjectStore {
+public final class InMemoryObjectStore implements ObjectStore {
 
     private final Map<ObjectRef, byte[]> objects = new ConcurrentSkipListMap<>(
             java.util.Comparator.comparing(ObjectRef::bucket).thenComparing(ObjectRef::key));
 
-    InMemoryObjectStore with(ObjectRef ref, String content) {
+    public InMemoryObjectStore with(ObjectRef ref, String content) {
         objects.put(ref, content.getBytes(StandardCharsets.UTF_8));
         return this;
+    }
+
+    public InMemoryObjectStore with(ObjectRef ref, byte[] content) {
+        objects.put(ref, content.clone());
+        return this;
+    }
+
+    /** The object's content as UTF-8 text, or null when absent. */
+    public String text(ObjectRef ref) {
+        byte[] bytes = objects.get(ref);
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** Keys under a prefix of a bucket, in order. */
+    public java.util.List<String> keys(String bucket, String prefix) {
+        return list(bucket, prefix).map(o -> o.ref().key()).toList();
     }
 
     @Override

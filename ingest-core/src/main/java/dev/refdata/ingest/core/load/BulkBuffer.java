@@ -1,0 +1,92 @@
+package dev.refdata.ingest.core.load;
+
+import dev.refdata.ingest.core.port.out.SearchSink.BulkBody;
+
+import java.util.Arrays;
+
+/**
+ * The bytes of one bulk request as they are built, item by item, and where each item's lines are, so that a
+ * subset (the items to retry) can be sent again without serialising anything twice.
+ */
+public final class BulkBuffer {
+
+    private byte[] bytes;
+    private int length;
+    private int[] itemStart = new int[1024];
+    private int[] itemEnd = new int[1024];
+    private int items;
+
+    public BulkBuffer(int initialBytes) {
+        this.bytes = new byte[Math.max(1024, initialBytes)];
+    }
+
+    /** Starts an item at the current end; {@link #endItem()} closes it, {@link #abandonItem()} discards it. */
+    int beginItem() {
+        if (items == itemStart.length) {
+            itemStart = Arrays.copyOf(itemStart, items * 2);
+            itemEnd = Arrays.copyOf(itemEnd, items * 2);
+        }
+        itemStart[items] = length;
+        return items;
+    }
+
+    void endItem() {
+        itemEnd[items] = length;
+        items++;
+    }
+
+    void abandonItem() {
+        length = itemStart[items];
+    }
+
+    void write(int b) {
+        ensure(1);
+        bytes[length++] = (byte) b;
+    }
+
+    void write(byte[] b, int off, int len) {
+        ensure(len);
+        System.arraycopy(b, off, bytes, length, len);
+        length += len;
+    }
+
+    private void ensure(int more) {
+        if (length + more > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+        }
+    }
+
+    int length() {
+        return length;
+    }
+
+    int items() {
+        return items;
+    }
+
+    BulkBody body() {
+        return new BulkBody(bytes, length, items);
+    }
+
+    /** A new body holding only the given items, copied byte for byte. */
+    BulkBody subset(int[] itemIndexes, int count) {
+        int size = 0;
+        for (int i = 0; i < count; i++) {
+            size += itemEnd[itemIndexes[i]] - itemStart[itemIndexes[i]];
+        }
+        byte[] out = new byte[size];
+        int pos = 0;
+        for (int i = 0; i < count; i++) {
+            int item = itemIndexes[i];
+            int len = itemEnd[item] - itemStart[item];
+            System.arraycopy(bytes, itemStart[item], out, pos, len);
+            pos += len;
+        }
+        return new BulkBody(out, size, count);
+    }
+
+    /** The raw bytes of one item's lines (for diagnostics). */
+    byte[] itemBytes(int item) {
+        return Arrays.copyOfRange(bytes, itemStart[item], itemEnd[item]);
+    }
+}

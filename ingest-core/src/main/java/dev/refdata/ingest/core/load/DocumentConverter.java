@@ -1,0 +1,306 @@
+package dev.refdata.ingest.core.load;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.refdata.ingest.core.csv.CsvRecord;
+import dev.refdata.ingest.core.domain.ColumnSpec;
+import dev.refdata.ingest.core.domain.ColumnType;
+import dev.refdata.ingest.core.domain.DatasetSpec;
+import dev.refdata.ingest.core.domain.HeaderLayout;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Turns a CSV record into its {@code _bulk} lines, written once, straight into a {@link BulkBuffer}: an action
+ * line with the document id (and external version), then the document. Every cell is converted by its column's
+ * type; an empty cell is an absent field, never an empty string. A record that cannot be converted is left out
+ * of the buffer and its reason returned.
+ */
+public final class DocumentConverter {
+
+    /** Joins the values of a multi-column id. */
+    static final String ID_SEPARATOR = "|";
+    private static final int MAX_ID_BYTES = 512;
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("uuuu-MM-dd", Locale.ROOT)
+            .withResolverStyle(ResolverStyle.STRICT);
+
+    public enum Operation { UPSERT, DELETE }
+
+    private final DatasetSpec spec;
+    private final ColumnSpec[] columns;
+    private final int[] positions;
+    private final int[] idPositions;
+    private final int versionPosition;
+    private final ColumnType versionType;
+    private final int operationPosition;
+    private final int width;
+    private final String runId;
+    private final String source;
+    private final Sink sink = new Sink();
+    private final JsonGenerator json;
+
+    private Operation lastOperation;
+
+    public DocumentConverter(DatasetSpec spec, HeaderLayout layout, String runId, String source) {
+        this.spec = Objects.requireNonNull(spec, "spec");
+        this.runId = Objects.requireNonNull(runId, "runId");
+        this.source = Objects.requireNonNull(source, "source");
+        List<ColumnSpec> cols = spec.columns();
+        this.columns = cols.toArray(new ColumnSpec[0]);
+        this.positions = new int[columns.length];
+        for (int i = 0; i < columns.length; i++) {
+            positions[i] = layout.positionOf(columns[i].name());
+            if (positions[i] < 0) {
+                throw new IllegalArgumentException("the layout lacks column '" + columns[i].name() + "'");
+            }
+        }
+        this.idPositions = spec.idColumns().stream().mapToInt(layout::positionOf).toArray();
+        this.versionPosition = spec.version().map(c -> layout.positionOf(c.name())).orElse(-1);
+        this.versionType = spec.version().map(ColumnSpec::type).orElse(null);
+        this.operationPosition = spec.operation().map(layout::positionOf).orElse(-1);
+        this.width = layout.width();
+        try {
+            this.json = new JsonFactory().createGenerator(sink, JsonEncoding.UTF8);
+            this.json.setRootValueSeparator(null); // lines are separated by the '\n' written after each one
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The operation of the last record appended. */
+    public Operation lastOperation() {
+        return lastOperation;
+    }
+
+    /**
+     * Appends the record's bulk lines as one item.
+     *
+     * @return {@code null} when appended, else why the record is rejected (the buffer is then unchanged)
+     */
+    public String append(CsvRecord record, BulkBuffer buffer) {
+        if (record.isMalformed()) {
+            return record.problem();
+        }
+        if (record.fieldCount() != width) {
+            return "expected " + width + " columns, found " + record.fieldCount();
+        }
+        Operation op = Operation.UPSERT;
+        if (operationPosition >= 0) {
+            String value = record.field(operationPosition).trim();
+            if (value.equalsIgnoreCase("delete")) {
+                op = Operation.DELETE;
+            } else if (!value.isEmpty() && !value.equalsIgnoreCase("upsert")) {
+                return "column '" + spec.operation().orElseThrow() + "': unknown operation '" + value
+                        + "' (expected upsert, delete or empty)";
+            }
+        }
+        String problem = validate(record, op);
+        if (problem != null) {
+            return problem;
+        }
+        String id = id(record);
+        if (id.getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
+            return "the document id is longer than " + MAX_ID_BYTES + " bytes";
+        }
+        long version = versionPosition >= 0 ? version(record.field(versionPosition)) : -1;
+        buffer.beginItem();
+        sink.target = buffer;
+        try {
+            writeAction(op, id, version);
+            if (op == Operation.UPSERT) {
+                writeDocument(record);
+            }
+            json.flush();
+        } catch (IOException e) {
+            buffer.abandonItem();
+            throw new UncheckedIOException(e);
+        }
+        buffer.endItem();
+        lastOperation = op;
+        return null;
+    }
+
+    private String validate(CsvRecord record, Operation op) {
+        for (int i = 0; i < columns.length; i++) {
+            ColumnSpec column = columns[i];
+            String value = record.field(positions[i]);
+            if (value.isEmpty()) {
+                if (column.required()) {
+                    return "column '" + column.name() + "' is required but empty";
+                }
+                continue;
+            }
+            if (op == Operation.DELETE && !isKeyColumn(i)) {
+                continue; // a delete needs only its id and version
+            }
+            if (value.length() > column.maxLength()) {
+                return "column '" + column.name() + "' holds " + value.length() + " characters, more than its limit of "
+                        + column.maxLength();
+            }
+            String problem = typeProblem(column, value);
+            if (problem != null) {
+                return "column '" + column.name() + "': " + problem;
+            }
+            String checkProblem = column.check().problem(value);
+            if (checkProblem != null) {
+                return "column '" + column.name() + "': " + checkProblem;
+            }
+        }
+        return null;
+    }
+
+    private boolean isKeyColumn(int columnIndex) {
+        int position = positions[columnIndex];
+        if (position == versionPosition) {
+            return true;
+        }
+        for (int id : idPositions) {
+            if (id == position) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String typeProblem(ColumnSpec column, String value) {
+        try {
+            switch (column.type()) {
+                case STRING -> {
+                    return null;
+                }
+                case INTEGER -> Long.parseLong(value);
+                case DECIMAL -> {
+                    if (!isPlainDecimal(value)) {
+                        return "'" + shorten(value) + "' is not a decimal number";
+                    }
+                    new BigDecimal(value);
+                }
+                case BOOLEAN -> {
+                    if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+                        return "'" + shorten(value) + "' is not a boolean (true or false)";
+                    }
+                }
+                case DATE -> LocalDate.parse(value, DATE);
+                case TIMESTAMP -> OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+            }
+            return null;
+        } catch (NumberFormatException e) {
+            return "'" + shorten(value) + "' is not " + (column.type() == ColumnType.INTEGER ? "a whole number" : "a decimal number");
+        } catch (DateTimeParseException e) {
+            return "'" + shorten(value) + "' is not " + (column.type() == ColumnType.DATE
+                    ? "a date (yyyy-MM-dd)" : "an ISO-8601 timestamp with offset (e.g. 2026-11-27T02:00:00Z)");
+        }
+    }
+
+    /** Digits with an optional sign and one decimal point: what JSON and OpenSearch accept as written. */
+    private static boolean isPlainDecimal(String value) {
+        int i = value.charAt(0) == '-' ? 1 : 0;
+        boolean digits = false;
+        boolean point = false;
+        for (; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits = true;
+            } else if (c == '.' && !point) {
+                point = true;
+            } else {
+                return false;
+            }
+        }
+        return digits;
+    }
+
+    private static String shorten(String value) {
+        return value.length() <= 64 ? value : value.substring(0, 61) + "...";
+    }
+
+    private String id(CsvRecord record) {
+        if (idPositions.length == 1) {
+            return record.field(idPositions[0]);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < idPositions.length; i++) {
+            if (i > 0) {
+                sb.append(ID_SEPARATOR);
+            }
+            sb.append(record.field(idPositions[i]));
+        }
+        return sb.toString();
+    }
+
+    /** External versions are non-negative longs: a timestamp becomes epoch milliseconds. */
+    private long version(String value) {
+        if (versionType == ColumnType.INTEGER) {
+            return Long.parseLong(value);
+        }
+        return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+    }
+
+    private void writeAction(Operation op, String id, long version) throws IOException {
+        json.writeStartObject();
+        json.writeFieldName(op == Operation.DELETE ? "delete" : "index");
+        json.writeStartObject();
+        json.writeStringField("_id", id);
+        if (version >= 0) {
+            json.writeNumberField("version", version);
+            json.writeStringField("version_type", "external");
+        }
+        json.writeEndObject();
+        json.writeEndObject();
+        json.writeRaw('\n');
+    }
+
+    private void writeDocument(CsvRecord record) throws IOException {
+        json.writeStartObject();
+        for (int i = 0; i < columns.length; i++) {
+            String value = record.field(positions[i]);
+            if (value.isEmpty()) {
+                continue;
+            }
+            ColumnSpec column = columns[i];
+            json.writeFieldName(column.name());
+            switch (column.type()) {
+                case STRING, DATE, TIMESTAMP -> json.writeString(value);
+                case INTEGER -> json.writeNumber(Long.parseLong(value));
+                case DECIMAL -> json.writeNumber(value);
+                case BOOLEAN -> json.writeBoolean(Boolean.parseBoolean(value.toLowerCase(Locale.ROOT)));
+            }
+        }
+        json.writeFieldName(DatasetSpec.INGEST_FIELD);
+        json.writeStartObject();
+        json.writeStringField("run_id", runId);
+        json.writeStringField("source", source);
+        json.writeNumberField("line", record.line());
+        json.writeEndObject();
+        json.writeEndObject();
+        json.writeRaw('\n');
+    }
+
+    /** Lets one long-lived generator write into whichever buffer is being filled. */
+    private static final class Sink extends OutputStream {
+        BulkBuffer target;
+
+        @Override
+        public void write(int b) {
+            target.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            target.write(b, off, len);
+        }
+    }
+}

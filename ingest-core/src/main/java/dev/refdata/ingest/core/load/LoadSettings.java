@@ -1,0 +1,73 @@
+package dev.refdata.ingest.core.load;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a chunk is loaded.
+ *
+ * @param maxBulkBytes       a bulk request is sent once its body reaches this size (about 5 MB by default)
+ * @param maxBulkItems       ... or this many items
+ * @param maxInFlight        bulk requests sent at once while parsing goes on
+ * @param checkpointRecords  checkpoint after this many newly acknowledged records ...
+ * @param checkpointInterval ... or this much time, whichever comes first
+ * @param lease              how long a claim or checkpoint holds the chunk; longer than the checkpoint interval
+ * @param maxAttempts        sends of one item before the chunk fails (the first send included)
+ * @param maxRetryTime       time one bulk request may spend retrying before the chunk fails
+ * @param baseBackoff        first retry delay bound; doubles each attempt, with full jitter
+ * @param maxBackoff         largest retry delay bound
+ * @param budgetMargin       stop taking records when the caller's remaining time falls below this
+ * @param maxRecordBytes     a longer record is rejected without being held in memory
+ * @param maxReadAttempts    ranged reads opened for one chunk when the stream breaks mid-way
+ */
+public record LoadSettings(int maxBulkBytes, int maxBulkItems, int maxInFlight, long checkpointRecords,
+                           Duration checkpointInterval, Duration lease, int maxAttempts, Duration maxRetryTime,
+                           Duration baseBackoff, Duration maxBackoff, Duration budgetMargin, int maxRecordBytes,
+                           int maxReadAttempts) {
+
+    public static final LoadSettings DEFAULTS = new LoadSettings(5 * 1024 * 1024, 10_000, 2, 50_000,
+            Duration.ofSeconds(10), Duration.ofMinutes(2), 10, Duration.ofMinutes(5), Duration.ofMillis(200),
+            Duration.ofSeconds(20), Duration.ofSeconds(30), 1 << 20, 5);
+
+    public LoadSettings {
+        Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+        Objects.requireNonNull(lease, "lease");
+        Objects.requireNonNull(maxRetryTime, "maxRetryTime");
+        Objects.requireNonNull(baseBackoff, "baseBackoff");
+        Objects.requireNonNull(maxBackoff, "maxBackoff");
+        Objects.requireNonNull(budgetMargin, "budgetMargin");
+        if (maxBulkBytes < 1024 || maxBulkItems < 1 || maxInFlight < 1 || checkpointRecords < 1 || maxAttempts < 1
+                || maxRecordBytes < 16 || maxReadAttempts < 1) {
+            throw new IllegalArgumentException("load settings out of range: " + this);
+        }
+        if (lease.compareTo(checkpointInterval) <= 0) {
+            throw new IllegalArgumentException("the lease (" + lease + ") must outlast the checkpoint interval ("
+                    + checkpointInterval + ")");
+        }
+    }
+
+    public LoadSettings withMaxBulkItems(int items) {
+        return new LoadSettings(maxBulkBytes, items, maxInFlight, checkpointRecords, checkpointInterval, lease,
+                maxAttempts, maxRetryTime, baseBackoff, maxBackoff, budgetMargin, maxRecordBytes, maxReadAttempts);
+    }
+
+    public LoadSettings withMaxInFlight(int inFlight) {
+        return new LoadSettings(maxBulkBytes, maxBulkItems, inFlight, checkpointRecords, checkpointInterval, lease,
+                maxAttempts, maxRetryTime, baseBackoff, maxBackoff, budgetMargin, maxRecordBytes, maxReadAttempts);
+    }
+
+    public LoadSettings withCheckpointRecords(long records) {
+        return new LoadSettings(maxBulkBytes, maxBulkItems, maxInFlight, records, checkpointInterval, lease,
+                maxAttempts, maxRetryTime, baseBackoff, maxBackoff, budgetMargin, maxRecordBytes, maxReadAttempts);
+    }
+
+    public LoadSettings withRetries(int attempts, Duration base, Duration max, Duration maxTime) {
+        return new LoadSettings(maxBulkBytes, maxBulkItems, maxInFlight, checkpointRecords, checkpointInterval, lease,
+                attempts, maxTime, base, max, budgetMargin, maxRecordBytes, maxReadAttempts);
+    }
+
+    public LoadSettings withBudgetMargin(Duration margin) {
+        return new LoadSettings(maxBulkBytes, maxBulkItems, maxInFlight, checkpointRecords, checkpointInterval, lease,
+                maxAttempts, maxRetryTime, baseBackoff, maxBackoff, margin, maxRecordBytes, maxReadAttempts);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.refdata.ingest.core.load;
+
+import dev.refdata.ingest.core.csv.CsvRecord;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The records of one bulk request in reading order: those converted into the request's items, those rejected
+ * before sending, and where reading stands after the last of them (the checkpoint once it is acknowledged).
+ */
+final class PendingBatch {
+
+    final BulkBuffer buffer;
+    CsvRecord[] itemRecords = new CsvRecord[256];
+    boolean[] itemIsDelete = new boolean[256];
+    final List<RejectedRecord> conversionRejects = new ArrayList<>();
+    long read;
+    long endOffset;
+    long nextLine;
+
+    PendingBatch(int initialBytes, long startOffset, long startLine) {
+        this.buffer = new BulkBuffer(initialBytes);
+        this.endOffset = startOffset;
+        this.nextLine = startLine;
+    }
+
+    /** Records the item {@code buffer} just received. */
+    void itemAdded(CsvRecord record, boolean delete) {
+        int item = buffer.items() - 1;
+        if (item >= itemRecords.length) {
+            itemRecords = Arrays.copyOf(itemRecords, itemRecords.length * 2);
+            itemIsDelete = Arrays.copyOf(itemIsDelete, itemIsDelete.length * 2);
+        }
+        itemRecords[item] = record;
+        itemIsDelete[item] = delete;
+        advance(record);
+    }
+
+    void rejected(CsvRecord record, String reason) {
+        conversionRejects.add(reject(record, reason));
+        advance(record);
+    }
+
+    private void advance(CsvRecord record) {
+        read++;
+        endOffset = record.endOffset();
+        nextLine = record.nextLine();
+    }
+
+    boolean isEmpty() {
+        return read == 0;
+    }
+
+    static RejectedRecord reject(CsvRecord record, String reason) {
+        return new RejectedRecord(record.line(), reason, record.raw(), record.rawTruncated());
+    }
+}
