@@ -118,9 +118,17 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
                 key.chunk(), fromLine));
     }
 
+    /** Stops the sender threads, waiting briefly for requests already on the wire. */
     @Override
     public void close() {
         senders.shutdownNow();
+        try {
+            if (!senders.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("bulk senders still running 10 s after close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** One call's work on one chunk. */
@@ -247,11 +255,12 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
             return new PendingBatch(Math.min(settings.maxBulkBytes() + 64 * 1024, 8 << 20), offset, line);
         }
 
+        /** Sends a batch once fewer than {@code maxInFlight} are out, taking in whatever has finished. */
         private void submit(PendingBatch batch) {
-            inFlight.addLast(senders.submit(() -> writer.write(batch)));
-            while (inFlight.size() > settings.maxInFlight() || (!inFlight.isEmpty() && inFlight.peekFirst().isDone())) {
+            while (!inFlight.isEmpty() && (inFlight.size() >= settings.maxInFlight() || inFlight.peekFirst().isDone())) {
                 foldHead();
             }
+            inFlight.addLast(senders.submit(() -> writer.write(batch)));
         }
 
         /** Waits for the oldest request and takes in its outcome; extends the lease while it waits. */

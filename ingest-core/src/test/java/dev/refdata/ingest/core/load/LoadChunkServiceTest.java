@@ -306,6 +306,8 @@ class LoadChunkServiceTest {
         long checkpointedLine = afterDeath.checkpoint().nextLine();
         assertThat(checkpointedLine).isGreaterThan(chunk.firstLine());
 
+        service.close(); // the dead process's requests end with it; a new process takes over
+        service = null;
         index.beforeEachRequest = () -> { };
         clock.advance(settings.lease().plusSeconds(1));
         int receivedBefore = index.itemsReceived.get();
