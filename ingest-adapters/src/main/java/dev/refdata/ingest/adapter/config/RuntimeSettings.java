@@ -19,20 +19,59 @@ import java.util.Optional;
  *   <tr><td>{@code INGEST_S3_ENDPOINT}</td><td>an S3-compatible endpoint (S3Proxy, LocalStack); unset for AWS</td></tr>
  *   <tr><td>{@code INGEST_TARGET_CHUNK_BYTES}</td><td>default chunk size, e.g. {@code 64MB}</td></tr>
  *   <tr><td>{@code INGEST_DATASETS_DIR}</td><td>a directory of extra dataset spec files</td></tr>
+ *   <tr><td>{@code INGEST_DYNAMODB_ENDPOINT}</td><td>a DynamoDB-compatible endpoint (dynalite, LocalStack); unset for AWS</td></tr>
+ *   <tr><td>{@code INGEST_RUN_TABLE}</td><td>the DynamoDB table of runs and chunks (default {@code ingest-runs})</td></tr>
+ *   <tr><td>{@code INGEST_ARTIFACTS_BUCKET}</td><td>the bucket for manifests, staging, rejects and reports</td></tr>
+ *   <tr><td>{@code INGEST_OPENSEARCH_URL}</td><td>the OpenSearch endpoint (default {@code http://127.0.0.1:9200})</td></tr>
+ *   <tr><td>{@code INGEST_OPENSEARCH_AUTH}</td><td>{@code none} (default), {@code sigv4-es} (Amazon OpenSearch
+ *       Service) or {@code sigv4-aoss} (Serverless): said explicitly, never guessed from the host</td></tr>
+ *   <tr><td>{@code INGEST_BULK_BYTES}, {@code INGEST_BULK_IN_FLIGHT}</td><td>bulk request size and concurrency</td></tr>
+ *   <tr><td>{@code INGEST_BUDGET_MARGIN}</td><td>stop taking records this long before a Lambda's deadline (e.g. 30s)</td></tr>
  * </table>
  *
  * @param region           AWS region
  * @param s3Endpoint       S3 endpoint override, or {@code null}
  * @param targetChunkBytes default target chunk size
  * @param datasetsDir      extra dataset specs, or {@code null}
+ * @param dynamoDbEndpoint DynamoDB endpoint override, or {@code null}
+ * @param runTable         table of runs and chunks
+ * @param artifactsBucket  bucket for manifests, staging, rejects and reports, or {@code null} when unset
+ * @param openSearchUrl    OpenSearch endpoint
+ * @param openSearchAuth   how requests to OpenSearch are authenticated
+ * @param bulkBytes        bulk request size
+ * @param bulkInFlight     bulk requests in flight per loader
+ * @param budgetMargin     time kept back before a deadline
  */
-public record RuntimeSettings(String region, URI s3Endpoint, long targetChunkBytes, Path datasetsDir) {
+public record RuntimeSettings(String region, URI s3Endpoint, long targetChunkBytes, Path datasetsDir,
+                              URI dynamoDbEndpoint, String runTable, String artifactsBucket, URI openSearchUrl,
+                              OpenSearchAuth openSearchAuth, int bulkBytes, int bulkInFlight,
+                              java.time.Duration budgetMargin) {
+
+    /** How requests to OpenSearch are authenticated. */
+    public enum OpenSearchAuth { NONE, SIGV4_ES, SIGV4_AOSS }
 
     public RuntimeSettings {
         Objects.requireNonNull(region, "region");
-        if (targetChunkBytes < 1) {
-            throw new IllegalArgumentException("target chunk size must be positive");
+        Objects.requireNonNull(runTable, "runTable");
+        Objects.requireNonNull(openSearchUrl, "openSearchUrl");
+        Objects.requireNonNull(openSearchAuth, "openSearchAuth");
+        Objects.requireNonNull(budgetMargin, "budgetMargin");
+        if (targetChunkBytes < 1 || bulkBytes < 1024 || bulkInFlight < 1) {
+            throw new IllegalArgumentException("target chunk size, bulk size and bulk concurrency must be positive");
         }
+    }
+
+    /** The artifacts bucket, required by the handlers that write manifests, rejects or reports. */
+    public String requireArtifactsBucket() {
+        if (artifactsBucket == null) {
+            throw new IllegalArgumentException("INGEST_ARTIFACTS_BUCKET is not set: it names the bucket for "
+                    + "manifests, staging, rejects and reports");
+        }
+        return artifactsBucket;
+    }
+
+    public Optional<URI> dynamoDbEndpointOverride() {
+        return Optional.ofNullable(dynamoDbEndpoint);
     }
 
     /** Reads the settings from environment variables; a bad value is an error naming the variable. */
@@ -50,7 +89,49 @@ public record RuntimeSettings(String region, URI s3Endpoint, long targetChunkByt
                 })
                 .orElse(PlanChunksCommand.DEFAULT_TARGET_CHUNK_BYTES);
         Path datasets = Optional.ofNullable(blankToNull(env.get("INGEST_DATASETS_DIR"))).map(Path::of).orElse(null);
-        return new RuntimeSettings(region, s3, chunk, datasets);
+        URI dynamo = Optional.ofNullable(blankToNull(env.get("INGEST_DYNAMODB_ENDPOINT")))
+                .map(v -> uri("INGEST_DYNAMODB_ENDPOINT", v)).orElse(null);
+        String table = Optional.ofNullable(blankToNull(env.get("INGEST_RUN_TABLE"))).orElse("ingest-runs");
+        String bucket = blankToNull(env.get("INGEST_ARTIFACTS_BUCKET"));
+        URI openSearch = uri("INGEST_OPENSEARCH_URL",
+                Optional.ofNullable(blankToNull(env.get("INGEST_OPENSEARCH_URL"))).orElse("http://127.0.0.1:9200"));
+        String authName = Optional.ofNullable(blankToNull(env.get("INGEST_OPENSEARCH_AUTH"))).orElse("none");
+        OpenSearchAuth auth = switch (authName.toLowerCase(Locale.ROOT)) {
+            case "none" -> OpenSearchAuth.NONE;
+            case "sigv4-es" -> OpenSearchAuth.SIGV4_ES;
+            case "sigv4-aoss" -> OpenSearchAuth.SIGV4_AOSS;
+            default -> throw new IllegalArgumentException("INGEST_OPENSEARCH_AUTH: '" + authName
+                    + "' is not one of none, sigv4-es, sigv4-aoss");
+        };
+        int bulkBytes = (int) Math.min(Integer.MAX_VALUE, Optional.ofNullable(blankToNull(env.get("INGEST_BULK_BYTES")))
+                .map(v -> sizeOf("INGEST_BULK_BYTES", v)).orElse(5L * 1024 * 1024));
+        int inFlight = Optional.ofNullable(blankToNull(env.get("INGEST_BULK_IN_FLIGHT")))
+                .map(v -> wholeNumber("INGEST_BULK_IN_FLIGHT", v)).orElse(2);
+        java.time.Duration margin = Optional.ofNullable(blankToNull(env.get("INGEST_BUDGET_MARGIN")))
+                .map(v -> java.time.Duration.ofSeconds(wholeNumber("INGEST_BUDGET_MARGIN", v.replaceFirst("s$", ""))))
+                .orElse(java.time.Duration.ofSeconds(30));
+        return new RuntimeSettings(region, s3, chunk, datasets, dynamo, table, bucket, openSearch, auth, bulkBytes,
+                inFlight, margin);
+    }
+
+    private static long sizeOf(String variable, String value) {
+        try {
+            return parseSize(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(variable + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int wholeNumber(String variable, String value) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n < 1) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(variable + ": not a positive whole number: '" + value + "'", e);
+        }
     }
 
     public Optional<URI> s3EndpointOverride() {

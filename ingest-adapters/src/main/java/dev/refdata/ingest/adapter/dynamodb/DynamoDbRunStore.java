@@ -29,6 +29,24 @@ public final class DynamoDbRunStore {
     }
 
     /** The chunk ledger in {@code tableName}, a table laid out as {@link #createTable} makes it. */
+    /**
+     * A client built once per process: region, an optional endpoint override (dynalite, LocalStack), a bounded
+     * pool whose connections are dropped after 15 s idle, well under any load balancer's idle timeout.
+     */
+    public static DynamoDbClient createClient(String region, java.net.URI endpointOverride) {
+        var builder = DynamoDbClient.builder()
+                .region(software.amazon.awssdk.regions.Region.of(region))
+                .httpClientBuilder(software.amazon.awssdk.http.apache5.Apache5HttpClient.builder()
+                        .maxConnections(16)
+                        .connectionMaxIdleTime(java.time.Duration.ofSeconds(15))
+                        .connectionTimeout(java.time.Duration.ofSeconds(5))
+                        .socketTimeout(java.time.Duration.ofSeconds(30)));
+        if (endpointOverride != null) {
+            builder.endpointOverride(endpointOverride);
+        }
+        return builder.build();
+    }
+
     public static ChunkLedger chunkLedger(DynamoDbClient dynamo, String tableName) {
         return new DynamoDbChunkLedger(Objects.requireNonNull(dynamo, "dynamo"), requireTableName(tableName));
     }

@@ -46,6 +46,17 @@ public record LoadSettings(int maxBulkBytes, int maxBulkItems, int maxInFlight, 
         }
     }
 
+    public LoadSettings withMaxBulkBytes(int bytes) {
+        return new LoadSettings(bytes, maxBulkItems, maxInFlight, checkpointRecords, checkpointInterval, lease,
+                maxAttempts, maxRetryTime, baseBackoff, maxBackoff, budgetMargin, maxRecordBytes, maxReadAttempts);
+    }
+
+    public LoadSettings withLease(Duration newLease, Duration newCheckpointInterval) {
+        return new LoadSettings(maxBulkBytes, maxBulkItems, maxInFlight, checkpointRecords, newCheckpointInterval,
+                newLease, maxAttempts, maxRetryTime, baseBackoff, maxBackoff, budgetMargin, maxRecordBytes,
+                maxReadAttempts);
+    }
+
     public LoadSettings withMaxBulkItems(int items) {
         return new LoadSettings(maxBulkBytes, items, maxInFlight, checkpointRecords, checkpointInterval, lease,
                 maxAttempts, maxRetryTime, baseBackoff, maxBackoff, budgetMargin, maxRecordBytes, maxReadAttempts);

@@ -1,0 +1,116 @@
+package dev.refdata.ingest.lambda.loader;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refdata.ingest.adapter.config.RuntimeSettings;
+import dev.refdata.ingest.adapter.dynamodb.DynamoDbRunStore;
+import dev.refdata.ingest.adapter.opensearch.OpenSearchClientSettings;
+import dev.refdata.ingest.adapter.opensearch.OpenSearchSinks;
+import dev.refdata.ingest.adapter.s3.S3ClientSettings;
+import dev.refdata.ingest.adapter.s3.S3ObjectStores;
+import dev.refdata.ingest.core.domain.ByteRange;
+import dev.refdata.ingest.core.domain.ChunkKey;
+import dev.refdata.ingest.core.domain.ObjectRef;
+import dev.refdata.ingest.core.domain.RunId;
+import dev.refdata.ingest.core.load.LoadChunkService;
+import dev.refdata.ingest.core.load.LoadSettings;
+import dev.refdata.ingest.core.port.in.ChunkBusyException;
+import dev.refdata.ingest.core.port.in.ChunkLoadFailedException;
+import dev.refdata.ingest.core.port.in.LoadChunkCommand;
+import dev.refdata.ingest.core.port.in.LoadChunkResult;
+import dev.refdata.ingest.core.port.in.LoadChunkUseCase;
+import dev.refdata.ingest.core.port.in.LoadChunkUseCase.TimeBudget;
+import dev.refdata.ingest.core.spec.DatasetCatalog;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The loader Lambda: maps the input JSON to a {@link LoadChunkCommand}, runs the use case within the invocation's
+ * remaining time, and maps the result (or the failure, as one of {@link LoaderErrors}) back. Clients are built
+ * once per container in the no-argument constructor and reused by every invocation.
+ */
+public final class LoaderHandler implements RequestStreamHandler {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+    private static final String PROCESS = ManagementFactory.getRuntimeMXBean().getName();
+
+    private final LoadChunkUseCase loadChunk;
+    private final String rejectsBucket;
+
+    /** Used by the Lambda runtime: wires S3, DynamoDB and OpenSearch from the environment, once per container. */
+    public LoaderHandler() {
+        this(RuntimeSettings.from(System.getenv()));
+    }
+
+    private LoaderHandler(RuntimeSettings settings) {
+        this(wire(settings), settings.requireArtifactsBucket());
+    }
+
+    /** For tests and other hosts: the use case comes in ready-made. */
+    public LoaderHandler(LoadChunkUseCase loadChunk, String rejectsBucket) {
+        this.loadChunk = Objects.requireNonNull(loadChunk, "loadChunk");
+        this.rejectsBucket = Objects.requireNonNull(rejectsBucket, "rejectsBucket");
+    }
+
+    private static LoadChunkUseCase wire(RuntimeSettings settings) {
+        S3ClientSettings s3 = S3ClientSettings.forRegion(settings.region());
+        s3 = settings.s3EndpointOverride().map(s3::withEndpointOverride).orElse(s3);
+        OpenSearchClientSettings.Builder search = OpenSearchClientSettings.builder(settings.openSearchUrl())
+                .maxConnections(settings.bulkInFlight() * 2);
+        switch (settings.openSearchAuth()) {
+            case SIGV4_ES -> search.sigV4(settings.region(), OpenSearchClientSettings.AwsService.ES);
+            case SIGV4_AOSS -> search.sigV4(settings.region(), OpenSearchClientSettings.AwsService.AOSS);
+            case NONE -> { }
+        }
+        LoadSettings load = LoadSettings.DEFAULTS.withMaxInFlight(settings.bulkInFlight())
+                .withMaxBulkBytes(settings.bulkBytes())
+                .withBudgetMargin(settings.budgetMargin());
+        return new LoadChunkService(
+                S3ObjectStores.of(S3ObjectStores.createClient(s3)),
+                DynamoDbRunStore.chunkLedger(DynamoDbRunStore.createClient(settings.region(),
+                        settings.dynamoDbEndpointOverride().orElse(null)), settings.runTable()),
+                OpenSearchSinks.create(search.build()).sink(),
+                settings.datasetsDirectory().map(DatasetCatalog::withDirectory).orElseGet(DatasetCatalog::builtIn),
+                load,
+                Clock.systemUTC());
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        LoadChunkRequest request = JSON.readValue(input, LoadChunkRequest.class);
+        LoadChunkCommand command = command(request, context);
+        TimeBudget budget = context == null ? TimeBudget.UNLIMITED : context::getRemainingTimeInMillis;
+        LoadChunkResult result;
+        try {
+            result = loadChunk.load(command, budget);
+        } catch (ChunkBusyException e) {
+            throw new LoaderErrors.ChunkBusy(e.getMessage(), e);
+        } catch (ChunkLoadFailedException e) {
+            throw e.retryable() ? new LoaderErrors.RetryableLoadFailure(e.getMessage(), e)
+                    : new LoaderErrors.PermanentLoadFailure(e.getMessage(), e);
+        }
+        JSON.writeValue(output, LoadChunkResponse.of(result));
+    }
+
+    private LoadChunkCommand command(LoadChunkRequest r, Context context) {
+        if (r.runId() == null || r.chunk() == null || r.bucket() == null || r.key() == null || r.start() == null
+                || r.end() == null || r.firstLine() == null || r.records() == null || r.columns() == null
+                || r.index() == null) {
+            throw new LoaderErrors.PermanentLoadFailure("the input needs runId, chunk, bucket, key, start, end, "
+                    + "firstLine, records, columns and index; got " + r, null);
+        }
+        String owner = context != null ? "lambda:" + context.getAwsRequestId() : PROCESS + ":" + UUID.randomUUID();
+        return new LoadChunkCommand(new ChunkKey(new RunId(r.runId()), r.chunk()), new ObjectRef(r.bucket(), r.key()),
+                new ByteRange(r.start(), r.end()), r.firstLine(), r.records(),
+                r.dataset() == null ? "instruments" : r.dataset(), r.columns(), r.index(), rejectsBucket, owner);
+    }
+}
