@@ -48,10 +48,45 @@ import java.util.stream.Stream;
  */
 public final class LoaderBenchmark {
 
+    /** The largest heap in use right after a collection: what the loader really holds (its live set). */
+    private static final java.util.concurrent.atomic.AtomicLong LIVE_HEAP = new java.util.concurrent.atomic.AtomicLong();
+
     private LoaderBenchmark() {
     }
 
+    private static void watchLiveHeap() {
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (gc instanceof javax.management.NotificationEmitter emitter) {
+                emitter.addNotificationListener((notification, handback) -> {
+                    if (!com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION
+                            .equals(notification.getType())) {
+                        return;
+                    }
+                    var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+                            (javax.management.openmbean.CompositeData) notification.getUserData());
+                    long used = 0;
+                    for (var entry : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+                        if (isHeapPool(entry.getKey())) {
+                            used += entry.getValue().getUsed();
+                        }
+                    }
+                    LIVE_HEAP.accumulateAndGet(used, Math::max);
+                }, null, null);
+            }
+        }
+    }
+
+    private static boolean isHeapPool(String name) {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getName().equals(name)) {
+                return pool.getType() == MemoryType.HEAP;
+            }
+        }
+        return false;
+    }
+
     public static void main(String[] args) throws Exception {
+        watchLiveHeap();
         long records = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int inFlight = args.length > 2 ? Integer.parseInt(args[2]) : 2;
@@ -85,6 +120,7 @@ public final class LoaderBenchmark {
                         "artifacts", "bench");
                 System.gc();
                 resetPeaks();
+                LIVE_HEAP.set(0);
                 long cpu0 = processCpuNanos();
                 long t0 = System.nanoTime();
                 LoadChunkResult result;
@@ -96,14 +132,15 @@ public final class LoaderBenchmark {
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 double cpu = (processCpuNanos() - cpu0) / 1e9;
                 long peakHeap = peakHeapBytes();
+                long peakLive = LIVE_HEAP.getAndSet(0);
                 search.admin().refresh(index);
                 long count = search.admin().count(index);
                 System.out.printf(Locale.ROOT, "{\"measurement\":\"loader\",\"repeat\":%d,\"records\":%d,"
                                 + "\"indexed\":%d,\"countInIndex\":%d,\"seconds\":%.2f,\"docsPerSecond\":%.0f,"
-                                + "\"cpuSeconds\":%.2f,\"peakHeapMB\":%.1f,\"maxHeapMB\":%d,\"inFlight\":%d,"
-                                + "\"bulkMB\":%d,\"retries\":%d}%n",
+                                + "\"cpuSeconds\":%.2f,\"peakLiveHeapMB\":%.1f,\"peakPoolSumMB\":%.1f,\"maxHeapMB\":%d,"
+                                + "\"inFlight\":%d,\"bulkMB\":%d,\"retries\":%d}%n",
                         r, result.counters().read(), result.counters().indexed(), count, seconds,
-                        result.counters().read() / seconds, cpu, peakHeap / 1048576.0,
+                        result.counters().read() / seconds, cpu, peakLive / 1048576.0, peakHeap / 1048576.0,
                         Runtime.getRuntime().maxMemory() >> 20, inFlight, bulkMb, result.counters().retries());
                 search.admin().deleteIndex(index);
             }
