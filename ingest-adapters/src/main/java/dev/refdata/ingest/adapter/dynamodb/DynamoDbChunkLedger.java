@@ -60,8 +60,8 @@ final class DynamoDbChunkLedger implements ChunkLedger {
     public Claim claim(ChunkKey key, Checkpoint initial, String owner, Instant now, Instant leaseUntil) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(initial, "initial");
-        requireOwner(owner);
-        requireLease(now, leaseUntil);
+        ChunkLedger.requireOwner(owner);
+        ChunkLedger.requireLease(now, leaseUntil);
         for (int round = 0; round < MAX_CLAIM_ROUNDS; round++) {
             Optional<ChunkState> taken = takeOver(key, initial, owner, now, leaseUntil);
             if (taken.isPresent()) {
@@ -92,7 +92,7 @@ final class DynamoDbChunkLedger implements ChunkLedger {
 
     @Override
     public void checkpoint(ChunkKey key, String owner, Checkpoint checkpoint, Instant now, Instant leaseUntil) {
-        requireLease(now, leaseUntil);
+        ChunkLedger.requireLease(now, leaseUntil);
         writeAsHolder(key, owner, now, ChunkStatus.RUNNING, leaseUntil, checkpoint, null);
     }
 
@@ -164,7 +164,7 @@ final class DynamoDbChunkLedger implements ChunkLedger {
     private void writeAsHolder(ChunkKey key, String owner, Instant now, ChunkStatus status, Instant leaseUntil,
                                Checkpoint checkpoint, String error) {
         Objects.requireNonNull(key, "key");
-        requireOwner(owner);
+        ChunkLedger.requireOwner(owner);
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(checkpoint, "checkpoint");
         List<String> attributes = new ArrayList<>(List.of(STATUS, OWNER, LEASE_UNTIL, UPDATED_AT));
@@ -219,20 +219,7 @@ final class DynamoDbChunkLedger implements ChunkLedger {
                 && state.leaseUntil() != null && state.leaseUntil().isAfter(now);
     }
 
-    private static void requireOwner(String owner) {
-        Objects.requireNonNull(owner, "owner");
-        if (owner.isBlank()) {
-            throw new IllegalArgumentException("owner must not be blank");
-        }
-    }
 
-    private static void requireLease(Instant now, Instant leaseUntil) {
-        Objects.requireNonNull(now, "now");
-        Objects.requireNonNull(leaseUntil, "leaseUntil");
-        if (!leaseUntil.isAfter(now)) {
-            throw new IllegalArgumentException("a lease must end after it starts: " + now + " to " + leaseUntil);
-        }
-    }
 
     /** {@code instant} as stored: to the millisecond. */
     private static Instant truncated(Instant instant) {

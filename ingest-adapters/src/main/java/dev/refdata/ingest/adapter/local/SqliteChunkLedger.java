@@ -122,8 +122,8 @@ final class SqliteChunkLedger implements ChunkLedger {
     public Claim claim(ChunkKey key, Checkpoint initial, String owner, Instant now, Instant leaseUntil) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(initial, "initial");
-        requireOwner(owner);
-        requireLease(now, leaseUntil);
+        ChunkLedger.requireOwner(owner);
+        ChunkLedger.requireLease(now, leaseUntil);
         return inWriteTransaction("claim", key, connection -> {
             if (insertFirstClaim(connection, key, initial, owner, now, leaseUntil)) {
                 return new Claim.Granted(initial, 1);
@@ -145,7 +145,7 @@ final class SqliteChunkLedger implements ChunkLedger {
 
     @Override
     public void checkpoint(ChunkKey key, String owner, Checkpoint checkpoint, Instant now, Instant leaseUntil) {
-        requireLease(now, leaseUntil);
+        ChunkLedger.requireLease(now, leaseUntil);
         writeAsHolder("checkpoint", key, owner, now, ChunkStatus.RUNNING, leaseUntil, checkpoint, null);
     }
 
@@ -186,7 +186,7 @@ final class SqliteChunkLedger implements ChunkLedger {
     private void writeAsHolder(String action, ChunkKey key, String owner, Instant now, ChunkStatus status,
                                Instant leaseUntil, Checkpoint checkpoint, String error) {
         Objects.requireNonNull(key, "key");
-        requireOwner(owner);
+        ChunkLedger.requireOwner(owner);
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(checkpoint, "checkpoint");
         ChunkCounters counters = checkpoint.counters();
@@ -276,20 +276,7 @@ final class SqliteChunkLedger implements ChunkLedger {
         }
     }
 
-    private static void requireOwner(String owner) {
-        Objects.requireNonNull(owner, "owner");
-        if (owner.isBlank()) {
-            throw new IllegalArgumentException("owner must not be blank");
-        }
-    }
 
-    private static void requireLease(Instant now, Instant leaseUntil) {
-        Objects.requireNonNull(now, "now");
-        Objects.requireNonNull(leaseUntil, "leaseUntil");
-        if (!leaseUntil.isAfter(now)) {
-            throw new IllegalArgumentException("a lease must end after it starts: " + now + " to " + leaseUntil);
-        }
-    }
 
     private static long millis(Instant instant) {
         return instant.toEpochMilli();

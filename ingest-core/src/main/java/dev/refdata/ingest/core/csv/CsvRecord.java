@@ -94,6 +94,11 @@ public final class CsvRecord {
         return new String(rawBlock, rawStart, rawLength, StandardCharsets.UTF_8);
     }
 
+    /** The record's line and raw bytes, without its fields. */
+    public RawRecord rawRecord() {
+        return new RawRecord(line, rawBlock, rawStart, rawLength, truncated);
+    }
+
     /** Whether {@link #rawBytes()} holds only the beginning of an oversized record. */
     public boolean rawTruncated() {
         return truncated;

@@ -1,6 +1,7 @@
 package dev.refdata.ingest.core.load;
 
 import dev.refdata.ingest.core.csv.CsvRecord;
+import dev.refdata.ingest.core.csv.RawRecord;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,7 +14,8 @@ import java.util.List;
 final class PendingBatch {
 
     final BulkBuffer buffer;
-    CsvRecord[] itemRecords = new CsvRecord[256];
+    /** Each item's record, raw: the parsed fields are not kept once the item's lines are written. */
+    RawRecord[] itemRecords = new RawRecord[256];
     boolean[] itemIsDelete = new boolean[256];
     final List<RejectedRecord> conversionRejects = new ArrayList<>();
     long read;
@@ -33,7 +35,7 @@ final class PendingBatch {
             itemRecords = Arrays.copyOf(itemRecords, itemRecords.length * 2);
             itemIsDelete = Arrays.copyOf(itemIsDelete, itemIsDelete.length * 2);
         }
-        itemRecords[item] = record;
+        itemRecords[item] = record.rawRecord();
         itemIsDelete[item] = delete;
         advance(record);
     }
@@ -54,6 +56,10 @@ final class PendingBatch {
     }
 
     static RejectedRecord reject(CsvRecord record, String reason) {
-        return new RejectedRecord(record.line(), reason, record.raw(), record.rawTruncated());
+        return reject(record.rawRecord(), reason);
+    }
+
+    static RejectedRecord reject(RawRecord record, String reason) {
+        return new RejectedRecord(record.line(), reason, record.text(), record.truncated());
     }
 }

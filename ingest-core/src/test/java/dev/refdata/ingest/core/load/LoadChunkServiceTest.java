@@ -215,6 +215,7 @@ class LoadChunkServiceTest {
     @Test
     void aWholeRequestThatFailsTransientlyIsSentAgain() throws IOException {
         Chunk chunk = sampleChunk(300);
+        settings = settings.withMaxInFlight(1); // the first request meets both failures
         index.requestFailures.set(2);
 
         LoadChunkResult result = load(chunk);

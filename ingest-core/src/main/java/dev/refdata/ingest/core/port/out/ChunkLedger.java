@@ -37,6 +37,23 @@ public interface ChunkLedger {
 
     Optional<ChunkState> find(ChunkKey key);
 
+    /** Argument check shared by implementations: an owner is a non-blank name. */
+    static void requireOwner(String owner) {
+        Objects.requireNonNull(owner, "owner");
+        if (owner.isBlank()) {
+            throw new IllegalArgumentException("owner must not be blank");
+        }
+    }
+
+    /** Argument check shared by implementations: a lease ends after it starts. */
+    static void requireLease(Instant now, Instant leaseUntil) {
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(leaseUntil, "leaseUntil");
+        if (!leaseUntil.isAfter(now)) {
+            throw new IllegalArgumentException("a lease must end after it starts: " + now + " to " + leaseUntil);
+        }
+    }
+
     /** The outcome of {@link #claim}. */
     sealed interface Claim {
         /** The lease is yours: resume from {@code resumeFrom}; this is attempt number {@code attempt}. */
