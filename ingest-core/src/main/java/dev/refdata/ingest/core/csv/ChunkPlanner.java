@@ -6,7 +6,6 @@ import dev.refdata.ingest.core.domain.ChunkPlan;
 import dev.refdata.ingest.core.domain.CsvDialect;
 import dev.refdata.ingest.core.domain.ObjectRef;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -27,7 +26,6 @@ public final class ChunkPlanner {
     /** The header is a record like any other, but one that big is certainly not a header. */
     public static final int MAX_HEADER_BYTES = 64 * 1024;
     private static final int BUFFER_BYTES = 1 << 20;
-    private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     private final CsvDialect dialect;
     private final int bufferBytes;
@@ -58,40 +56,17 @@ public final class ChunkPlanner {
         if (targetChunkBytes < 1) {
             throw new IllegalArgumentException("target chunk size must be at least 1 byte");
         }
-        byte[] buf = new byte[Math.max(UTF8_BOM.length, bufferBytes)];
-        int filled = in.readNBytes(buf, 0, buf.length);
-        int pos = startsWithBom(buf, filled) ? UTF8_BOM.length : 0;
-        BoundaryScanner scanner = new BoundaryScanner(dialect, pos, 1);
-
+        RecordStream records = new RecordStream(in, dialect, bufferBytes);
+        BoundaryScanner scanner = records.scanner();
         List<String> header = List.of();
         if (dialect.header()) {
-            ByteArrayOutputStream headerBytes = new ByteArrayOutputStream();
-            boolean ended = false;
-            while (!ended) {
-                int end = scanner.nextRecordEnd(buf, pos, filled);
-                int upTo = end >= 0 ? end : filled;
-                headerBytes.write(buf, pos, upTo - pos);
-                if (headerBytes.size() > MAX_HEADER_BYTES) {
-                    throw new MalformedCsvException(1, "the header is longer than " + MAX_HEADER_BYTES
-                            + " bytes: is a line break missing or a quote unbalanced?");
-                }
-                pos = upTo;
-                if (end >= 0) {
-                    ended = true;
-                } else {
-                    filled = in.readNBytes(buf, 0, buf.length);
-                    pos = 0;
-                    if (filled == 0) {
-                        ended = true;
-                        if (!scanner.finish()) {
-                            // empty object (or only a byte-order mark): no header, no records
-                            long size = scanner.offset();
-                            return new ChunkPlan(object, size, List.of(), new ByteRange(size, size), List.of(), 0, 0);
-                        }
-                    }
-                }
+            var read = records.readHeader(MAX_HEADER_BYTES);
+            if (read.isEmpty()) {
+                // an empty object (or only a byte-order mark): no header, no records
+                long size = scanner.offset();
+                return new ChunkPlan(object, size, List.of(), new ByteRange(size, size), List.of(), 0, 0);
             }
-            header = CsvRecordParser.forDialect(dialect).parseHeader(headerBytes.toByteArray());
+            header = read.get();
         }
 
         long dataStart = scanner.offset();
@@ -99,53 +74,34 @@ public final class ChunkPlanner {
         long chunkStart = dataStart;
         long chunkLine = scanner.line();
         long chunkRecords = 0;
-        long records = 0;
+        long total = 0;
         long blanks = 0;
-        while (true) {
-            int end;
-            while ((end = scanner.nextRecordEnd(buf, pos, filled)) >= 0) {
-                pos = end;
-                if (scanner.recordBlank()) {
-                    blanks++;
-                    continue;
-                }
-                chunkRecords++;
-                if (scanner.recordEnd() - chunkStart >= targetChunkBytes) {
-                    chunks.add(new Chunk(chunks.size(), object, new ByteRange(chunkStart, scanner.recordEnd()),
-                            chunkLine, chunkRecords));
-                    records += chunkRecords;
-                    chunkStart = scanner.recordEnd();
-                    chunkLine = scanner.line();
-                    chunkRecords = 0;
-                }
-            }
-            filled = in.readNBytes(buf, 0, buf.length);
-            pos = 0;
-            if (filled == 0) {
-                break;
-            }
-        }
-        if (scanner.finish()) {
+        while (records.nextRecord(RecordStream.ByteSink.NONE)) {
             if (scanner.recordBlank()) {
                 blanks++;
-            } else {
-                chunkRecords++;
+                continue;
+            }
+            chunkRecords++;
+            if (scanner.recordEnd() - chunkStart >= targetChunkBytes) {
+                chunks.add(new Chunk(chunks.size(), object, new ByteRange(chunkStart, scanner.recordEnd()),
+                        chunkLine, chunkRecords));
+                total += chunkRecords;
+                chunkStart = scanner.recordEnd();
+                chunkLine = scanner.line();
+                chunkRecords = 0;
             }
         }
         long objectSize = scanner.offset();
         if (chunkRecords > 0) {
             chunks.add(new Chunk(chunks.size(), object, new ByteRange(chunkStart, objectSize), chunkLine, chunkRecords));
-            records += chunkRecords;
+            total += chunkRecords;
         } else if (!chunks.isEmpty() && chunkStart < objectSize) {
             // only blank lines after the last record: they join the last chunk
             Chunk last = chunks.remove(chunks.size() - 1);
             chunks.add(new Chunk(last.number(), object, new ByteRange(last.range().start(), objectSize),
                     last.firstLine(), last.records()));
         }
-        return new ChunkPlan(object, objectSize, header, new ByteRange(dataStart, objectSize), chunks, records, blanks);
+        return new ChunkPlan(object, objectSize, header, new ByteRange(dataStart, objectSize), chunks, total, blanks);
     }
 
-    private static boolean startsWithBom(byte[] buf, int filled) {
-        return filled >= 3 && buf[0] == UTF8_BOM[0] && buf[1] == UTF8_BOM[1] && buf[2] == UTF8_BOM[2];
-    }
 }
