@@ -106,9 +106,9 @@ public final class GzipStager {
             }
             return new Staged(header, parts, total);
         } catch (ZipException e) {
-            throw new IOException(source + " is not a valid gzip file: " + e.getMessage(), e);
+            throw new IOException(source + ": not a valid gzip file (" + e.getMessage() + ")", e);
         } catch (EOFException e) {
-            throw new IOException(source + " is a truncated gzip file: " + e.getMessage(), e);
+            throw new IOException(source + ": a truncated gzip file (" + e.getMessage() + ")", e);
         }
     }
 

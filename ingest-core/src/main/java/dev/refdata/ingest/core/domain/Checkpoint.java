@@ -15,6 +15,11 @@ public record Checkpoint(long nextOffset, long nextLine, ChunkCounters counters)
         }
     }
 
+    /** The start of a planned chunk: nothing done yet. */
+    public static Checkpoint startOfRange(ChunkDefinition chunk) {
+        return new Checkpoint(chunk.range().start(), chunk.firstLine(), ChunkCounters.ZERO);
+    }
+
     /** The start of a chunk: nothing done yet. */
     public static Checkpoint startOf(Chunk chunk) {
         return new Checkpoint(chunk.range().start(), chunk.firstLine(), ChunkCounters.ZERO);
