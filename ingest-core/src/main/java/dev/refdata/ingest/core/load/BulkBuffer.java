@@ -56,6 +56,12 @@ public final class BulkBuffer {
         }
     }
 
+    /** Empties the buffer for reuse. */
+    public void clear() {
+        length = 0;
+        items = 0;
+    }
+
     int length() {
         return length;
     }

@@ -32,7 +32,7 @@ import java.util.Objects;
 public final class DocumentConverter {
 
     /** Joins the values of a multi-column id. */
-    static final String ID_SEPARATOR = "|";
+    public static final String ID_SEPARATOR = "|";
     private static final int MAX_ID_BYTES = 512;
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("uuuu-MM-dd", Locale.ROOT)
             .withResolverStyle(ResolverStyle.STRICT);
@@ -53,6 +53,8 @@ public final class DocumentConverter {
     private final JsonGenerator json;
 
     private Operation lastOperation;
+    private String lastId;
+    private long lastVersion;
 
     public DocumentConverter(DatasetSpec spec, HeaderLayout layout, String runId, String source) {
         this.spec = Objects.requireNonNull(spec, "spec");
@@ -83,6 +85,16 @@ public final class DocumentConverter {
     /** The operation of the last record appended. */
     public Operation lastOperation() {
         return lastOperation;
+    }
+
+    /** The document id of the last record appended. */
+    public String lastId() {
+        return lastId;
+    }
+
+    /** The external version of the last record appended, or -1 when the dataset has no version column. */
+    public long lastVersion() {
+        return lastVersion;
     }
 
     /**
@@ -130,6 +142,8 @@ public final class DocumentConverter {
         }
         buffer.endItem();
         lastOperation = op;
+        lastId = id;
+        lastVersion = version;
         return null;
     }
 
