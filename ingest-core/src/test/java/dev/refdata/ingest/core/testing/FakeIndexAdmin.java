@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /** A small fake of the index-admin port: indices with their creation bodies and settings, and aliases. */
-public final class FakeIndexAdmin implements IndexAdmin {
+public class FakeIndexAdmin implements IndexAdmin {
 
     public record Index(String body, int replicas, String refreshInterval, Map<String, String> documents) {
     }

@@ -78,6 +78,11 @@ public final class InMemoryChunkLedger implements ChunkLedger {
         chunks.put(key, new ChunkState(key, ChunkStatus.RUNNING, owner, now, checkpoint, s.attempts(), s.lastError(), now));
     }
 
+    /** Sets a chunk's state directly, as a corrupted or hand-edited store would hold it. */
+    public synchronized void overwrite(ChunkState state) {
+        chunks.put(state.key(), state);
+    }
+
     @Override
     public synchronized Optional<ChunkState> find(ChunkKey key) {
         return Optional.ofNullable(chunks.get(key));
