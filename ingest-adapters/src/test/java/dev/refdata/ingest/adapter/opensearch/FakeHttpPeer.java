@@ -26,8 +26,11 @@ import java.util.stream.Collectors;
  */
 final class FakeHttpPeer implements AutoCloseable {
 
-    /** One request as it arrived; {@code clientPort} tells connections apart. */
-    record Received(String method, String path, Headers headers, byte[] body, int clientPort) {
+    /**
+     * One request as it arrived: the raw (still percent-encoded) path and query ({@code null} without one);
+     * {@code clientPort} tells connections apart.
+     */
+    record Received(String method, String path, String query, Headers headers, byte[] body, int clientPort) {
 
         String header(String name) {
             return headers.getFirst(name);
@@ -101,7 +104,8 @@ final class FakeHttpPeer implements AutoCloseable {
                 body = in.readAllBytes();
             }
             Received request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                    exchange.getRequestHeaders(), body, exchange.getRemoteAddress().getPort());
+                    exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body,
+                    exchange.getRemoteAddress().getPort());
             received.add(request);
             Reply reply = replies.apply(request);
             byte[] out = reply.body().getBytes(StandardCharsets.UTF_8);

@@ -56,9 +56,9 @@ public class FakeIndexAdmin implements IndexAdmin {
     }
 
     @Override
-    public void deleteIndex(String index) {
-        indices.remove(index);
+    public boolean deleteIndex(String index) {
         aliases.values().forEach(t -> t.remove(index));
+        return indices.remove(index) != null;
     }
 
     @Override

@@ -24,7 +24,8 @@ public interface IndexAdmin {
     /** Indices whose names start with {@code prefix}. */
     List<String> indicesStartingWith(String prefix);
 
-    void deleteIndex(String index);
+    /** Deletes the index; {@code false} if there was no such index. */
+    boolean deleteIndex(String index);
 
     void refresh(String index);
 
