@@ -26,6 +26,7 @@ import java.util.Optional;
  *   <tr><td>{@code INGEST_OPENSEARCH_AUTH}</td><td>{@code none} (default), {@code sigv4-es} (Amazon OpenSearch
  *       Service) or {@code sigv4-aoss} (Serverless): said explicitly, never guessed from the host</td></tr>
  *   <tr><td>{@code INGEST_BULK_BYTES}, {@code INGEST_BULK_IN_FLIGHT}</td><td>bulk request size and concurrency</td></tr>
+ *   <tr><td>{@code INGEST_TIME_ZONE}</td><td>the zone that turns a scheduled time into a business date (default UTC)</td></tr>
  *   <tr><td>{@code INGEST_BUDGET_MARGIN}</td><td>stop taking records this long before a Lambda's deadline (e.g. 30s)</td></tr>
  * </table>
  *
@@ -41,11 +42,12 @@ import java.util.Optional;
  * @param bulkBytes        bulk request size
  * @param bulkInFlight     bulk requests in flight per loader
  * @param budgetMargin     time kept back before a deadline
+ * @param timeZone         the zone of business dates
  */
 public record RuntimeSettings(String region, URI s3Endpoint, long targetChunkBytes, Path datasetsDir,
                               URI dynamoDbEndpoint, String runTable, String artifactsBucket, URI openSearchUrl,
                               OpenSearchAuth openSearchAuth, int bulkBytes, int bulkInFlight,
-                              java.time.Duration budgetMargin) {
+                              java.time.Duration budgetMargin, java.time.ZoneId timeZone) {
 
     /** How requests to OpenSearch are authenticated. */
     public enum OpenSearchAuth { NONE, SIGV4_ES, SIGV4_AOSS }
@@ -56,6 +58,7 @@ public record RuntimeSettings(String region, URI s3Endpoint, long targetChunkByt
         Objects.requireNonNull(openSearchUrl, "openSearchUrl");
         Objects.requireNonNull(openSearchAuth, "openSearchAuth");
         Objects.requireNonNull(budgetMargin, "budgetMargin");
+        Objects.requireNonNull(timeZone, "timeZone");
         if (targetChunkBytes < 1 || bulkBytes < 1024 || bulkInFlight < 1) {
             throw new IllegalArgumentException("target chunk size, bulk size and bulk concurrency must be positive");
         }
@@ -110,8 +113,16 @@ public record RuntimeSettings(String region, URI s3Endpoint, long targetChunkByt
         java.time.Duration margin = Optional.ofNullable(blankToNull(env.get("INGEST_BUDGET_MARGIN")))
                 .map(v -> java.time.Duration.ofSeconds(wholeNumber("INGEST_BUDGET_MARGIN", v.replaceFirst("s$", ""))))
                 .orElse(java.time.Duration.ofSeconds(30));
+        String zoneName = Optional.ofNullable(blankToNull(env.get("INGEST_TIME_ZONE"))).orElse("UTC");
+        java.time.ZoneId zone;
+        try {
+            zone = java.time.ZoneId.of(zoneName);
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("INGEST_TIME_ZONE: not a time zone: '" + zoneName
+                    + "' (e.g. UTC, Europe/Berlin)", e);
+        }
         return new RuntimeSettings(region, s3, chunk, datasets, dynamo, table, bucket, openSearch, auth, bulkBytes,
-                inFlight, margin);
+                inFlight, margin, zone);
     }
 
     private static long sizeOf(String variable, String value) {

@@ -1,21 +1,30 @@
 package dev.refdata.ingest.adapter.dynamodb;
 
+import dev.refdata.ingest.core.domain.ByteRange;
 import dev.refdata.ingest.core.domain.Checkpoint;
+import dev.refdata.ingest.core.domain.ChunkDefinition;
 import dev.refdata.ingest.core.domain.ChunkCounters;
 import dev.refdata.ingest.core.domain.ChunkKey;
 import dev.refdata.ingest.core.domain.ChunkState;
 import dev.refdata.ingest.core.domain.ChunkStatus;
+import dev.refdata.ingest.core.domain.ObjectRef;
 import dev.refdata.ingest.core.domain.RunId;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * How a chunk's entry is laid out in the run-store table: {@code pk = RUN#<run id>}, {@code sk = CHUNK#<number,
- * six digits>} (the run's own item will be {@code sk = RUN}), instants as epoch milliseconds, counters as numbers.
+ * How a chunk's item is laid out in the run-store table: {@code pk = RUN#<run id>}, {@code sk = CHUNK#<number,
+ * six digits>} (the run's own item is {@code sk = RUN}, see {@link RunItem}), instants as epoch milliseconds,
+ * counters as numbers. One item holds both the chunk's ledger entry (status, lease, checkpoint, attempts) and, once
+ * the run store registered the chunk, its definition (object, byte range, first line, records, columns, source):
+ * the ledger's conditional updates set only their own attributes and leave the definition as it is.
  * Attribute names are always passed as expression attribute names ({@code #status} for {@code status}), so
  * DynamoDB's reserved words never matter.
  */
@@ -39,9 +48,33 @@ final class ChunkItem {
     static final String LAST_ERROR = "lastError";
     static final String UPDATED_AT = "updatedAt";
 
+    static final String OBJECT_BUCKET = "objectBucket";
+    static final String OBJECT_KEY = "objectKey";
+    static final String RANGE_START = "rangeStart";
+    static final String RANGE_END = "rangeEnd";
+    static final String FIRST_LINE = "firstLine";
+    static final String RECORDS = "records";
+    static final String COLUMNS = "columns";
+    static final String SOURCE_BUCKET = "sourceBucket";
+    static final String SOURCE_KEY = "sourceKey";
+
+    /** The start of every chunk item's sort key. */
+    static final String SORT_KEY_PREFIX = "CHUNK#";
+
+    /** The attributes that hold a checkpoint's {@link ChunkCounters}. */
+    static final List<String> COUNTER_ATTRIBUTES = List.of(RECORDS_READ, RECORDS_INDEXED, RECORDS_DELETED,
+            RECORDS_STALE, RECORDS_REJECTED, RETRIES);
+
     /** The attributes that hold a {@link Checkpoint}. */
-    static final List<String> CHECKPOINT_ATTRIBUTES = List.of(NEXT_OFFSET, NEXT_LINE, RECORDS_READ, RECORDS_INDEXED,
-            RECORDS_DELETED, RECORDS_STALE, RECORDS_REJECTED, RETRIES);
+    static final List<String> CHECKPOINT_ATTRIBUTES = concat(List.of(NEXT_OFFSET, NEXT_LINE), COUNTER_ATTRIBUTES);
+
+    /** The attributes {@link #toState} reads. */
+    static final List<String> STATE_ATTRIBUTES = concat(List.of(STATUS, OWNER, LEASE_UNTIL, ATTEMPTS, LAST_ERROR,
+            UPDATED_AT), CHECKPOINT_ATTRIBUTES);
+
+    /** The attributes of a registered chunk's {@link ChunkDefinition}, which {@link #toDefinition} reads. */
+    static final List<String> DEFINITION_ATTRIBUTES = List.of(OBJECT_BUCKET, OBJECT_KEY, RANGE_START, RANGE_END,
+            FIRST_LINE, RECORDS, COLUMNS, SOURCE_BUCKET, SOURCE_KEY);
 
     private ChunkItem() {
     }
@@ -58,7 +91,16 @@ final class ChunkItem {
     }
 
     static String sortKey(int chunk) {
-        return "CHUNK#%06d".formatted(chunk);
+        return SORT_KEY_PREFIX + "%06d".formatted(chunk);
+    }
+
+    /** The chunk whose item {@code item} is, from its keys. */
+    static ChunkKey chunkKey(RunId run, Map<String, AttributeValue> item) {
+        AttributeValue sortKey = item.get(SORT_KEY);
+        if (sortKey == null || sortKey.s() == null || !sortKey.s().startsWith(SORT_KEY_PREFIX)) {
+            throw new IllegalStateException("an item of run " + run + " is not a chunk: sort key " + sortKey);
+        }
+        return new ChunkKey(run, Integer.parseInt(sortKey.s().substring(SORT_KEY_PREFIX.length())));
     }
 
     static Map<String, AttributeValue> key(ChunkKey key) {
@@ -113,6 +155,49 @@ final class ChunkItem {
         return set.toString();
     }
 
+    /**
+     * The item of a registered chunk nobody claimed yet: its definition and a PENDING entry at the chunk's start
+     * (offset the range's start, line its first line, zero counters, no attempt, no lease).
+     */
+    static Map<String, AttributeValue> pendingItem(ChunkDefinition chunk, Instant now) {
+        Map<String, AttributeValue> item = new HashMap<>(key(chunk.key()));
+        item.put(STATUS, AttributeValue.fromS(ChunkStatus.PENDING.name()));
+        item.put(NEXT_OFFSET, number(chunk.range().start()));
+        item.put(NEXT_LINE, number(chunk.firstLine()));
+        for (String counter : COUNTER_ATTRIBUTES) {
+            item.put(counter, number(0));
+        }
+        item.put(ATTEMPTS, number(0));
+        item.put(UPDATED_AT, epochMillis(now));
+        item.put(OBJECT_BUCKET, AttributeValue.fromS(chunk.object().bucket()));
+        item.put(OBJECT_KEY, AttributeValue.fromS(chunk.object().key()));
+        item.put(RANGE_START, number(chunk.range().start()));
+        item.put(RANGE_END, number(chunk.range().end()));
+        item.put(FIRST_LINE, number(chunk.firstLine()));
+        item.put(RECORDS, number(chunk.records()));
+        item.put(COLUMNS, AttributeValue.fromL(chunk.columns().stream().map(AttributeValue::fromS).toList()));
+        item.put(SOURCE_BUCKET, AttributeValue.fromS(chunk.source().bucket()));
+        item.put(SOURCE_KEY, AttributeValue.fromS(chunk.source().key()));
+        return item;
+    }
+
+    /** The definition {@code item} holds for {@code key}, or empty for a chunk claimed but never registered. */
+    static Optional<ChunkDefinition> toDefinition(ChunkKey key, Map<String, AttributeValue> item) {
+        if (!item.containsKey(OBJECT_BUCKET)) {
+            return Optional.empty();
+        }
+        AttributeValue columns = item.get(COLUMNS);
+        if (columns == null || !columns.hasL()) {
+            throw new IllegalStateException("the run-store item of chunk " + key + " has no list " + COLUMNS);
+        }
+        return Optional.of(new ChunkDefinition(key,
+                new ObjectRef(requiredString(key, item, OBJECT_BUCKET), requiredString(key, item, OBJECT_KEY)),
+                new ByteRange(requiredNumber(key, item, RANGE_START), requiredNumber(key, item, RANGE_END)),
+                requiredNumber(key, item, FIRST_LINE), requiredNumber(key, item, RECORDS),
+                columns.l().stream().map(AttributeValue::s).toList(),
+                new ObjectRef(requiredString(key, item, SOURCE_BUCKET), requiredString(key, item, SOURCE_KEY))));
+    }
+
     /** The entry {@code item} holds for {@code key}. */
     static ChunkState toState(ChunkKey key, Map<String, AttributeValue> item) {
         ChunkCounters counters = new ChunkCounters(requiredNumber(key, item, RECORDS_READ),
@@ -126,6 +211,12 @@ final class ChunkItem {
                 leaseUntil == null ? null : Instant.ofEpochMilli(Long.parseLong(leaseUntil.n())), checkpoint,
                 Math.toIntExact(requiredNumber(key, item, ATTEMPTS)), optionalString(item, LAST_ERROR),
                 Instant.ofEpochMilli(requiredNumber(key, item, UPDATED_AT)));
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> both = new ArrayList<>(first);
+        both.addAll(second);
+        return List.copyOf(both);
     }
 
     private static long requiredNumber(ChunkKey key, Map<String, AttributeValue> item, String attribute) {

@@ -39,10 +39,13 @@ final class DynamoDbChunkLedger implements ChunkLedger {
     /** Claim rounds before giving up: a round is repeated only when another writer changed the item in between. */
     private static final int MAX_CLAIM_ROUNDS = 10;
 
-    /** A new attempt, creating the item if needed: the chunk is not done and nobody holds a live lease on it. */
+    /**
+     * A new attempt, creating the item if needed: the chunk is not done and nobody holds a live lease on it (a
+     * PENDING chunk, registered by the run store, or a FAILED one holds none).
+     */
     private static final String TAKE_OVER_CONDITION = "attribute_not_exists(#" + PARTITION_KEY + ") OR (#" + STATUS
-            + " <> :completed AND (#" + STATUS + " = :failed OR attribute_not_exists(#" + LEASE_UNTIL + ") OR #"
-            + LEASE_UNTIL + " <= :now))";
+            + " <> :completed AND (#" + STATUS + " IN (:pending, :failed) OR attribute_not_exists(#" + LEASE_UNTIL
+            + ") OR #" + LEASE_UNTIL + " <= :now))";
 
     /** The caller holds a live lease. */
     private static final String HOLDER_CONDITION = "#" + STATUS + " = :running AND #" + OWNER + " = :owner AND #"
@@ -132,6 +135,7 @@ final class DynamoDbChunkLedger implements ChunkLedger {
         Map<String, AttributeValue> values = new HashMap<>(ChunkItem.checkpointValues(initial, "Initial"));
         values.put(":running", AttributeValue.fromS(ChunkStatus.RUNNING.name()));
         values.put(":completed", AttributeValue.fromS(ChunkStatus.COMPLETED.name()));
+        values.put(":pending", AttributeValue.fromS(ChunkStatus.PENDING.name()));
         values.put(":failed", AttributeValue.fromS(ChunkStatus.FAILED.name()));
         values.put(":owner", AttributeValue.fromS(owner));
         values.put(":leaseUntil", ChunkItem.epochMillis(leaseUntil));
@@ -215,8 +219,7 @@ final class DynamoDbChunkLedger implements ChunkLedger {
 
     /** Whether someone holds a lease on {@code state} at {@code now}: exactly when a take-over is refused. */
     private static boolean leaseIsLive(ChunkState state, Instant now) {
-        return state.status() != ChunkStatus.COMPLETED && state.status() != ChunkStatus.FAILED
-                && state.leaseUntil() != null && state.leaseUntil().isAfter(now);
+        return state.status() == ChunkStatus.RUNNING && state.leaseUntil() != null && state.leaseUntil().isAfter(now);
     }
 
 

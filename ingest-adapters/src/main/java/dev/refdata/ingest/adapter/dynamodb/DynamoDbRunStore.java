@@ -1,6 +1,7 @@
 package dev.refdata.ingest.adapter.dynamodb;
 
 import dev.refdata.ingest.core.port.out.ChunkLedger;
+import dev.refdata.ingest.core.port.out.RunStore;
 import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -12,13 +13,14 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * Entry point of the DynamoDB run store: one table holding every run ({@code pk = RUN#<run id>, sk = RUN}) and its
- * chunks ({@code sk = CHUNK#<number, six digits>}). The ledgers made here hold no resources of their own; the
- * {@link DynamoDbClient} is the caller's, built once per process, shared, and closed at shutdown.
+ * chunks ({@code sk = CHUNK#<number, six digits>}). The chunk ledgers and run stores made here hold no resources of
+ * their own; the {@link DynamoDbClient} is the caller's, built once per process, shared, and closed at shutdown.
  */
 public final class DynamoDbRunStore {
 
@@ -28,7 +30,6 @@ public final class DynamoDbRunStore {
     private DynamoDbRunStore() {
     }
 
-    /** The chunk ledger in {@code tableName}, a table laid out as {@link #createTable} makes it. */
     /**
      * A client built once per process: region, an optional endpoint override (dynalite, LocalStack), a bounded
      * pool whose connections are dropped after 15 s idle, well under any load balancer's idle timeout.
@@ -47,8 +48,18 @@ public final class DynamoDbRunStore {
         return builder.build();
     }
 
+    /** The chunk ledger in {@code tableName}, a table laid out as {@link #createTable} makes it. */
     public static ChunkLedger chunkLedger(DynamoDbClient dynamo, String tableName) {
         return new DynamoDbChunkLedger(Objects.requireNonNull(dynamo, "dynamo"), requireTableName(tableName));
+    }
+
+    /**
+     * The run store in {@code tableName}, a table laid out as {@link #createTable} makes it: the same table as
+     * {@link #chunkLedger}'s, whose entries are the chunk states it reports.
+     */
+    public static RunStore runStore(DynamoDbClient dynamo, String tableName) {
+        return new DynamoDbRuns(Objects.requireNonNull(dynamo, "dynamo"), requireTableName(tableName),
+                Clock.systemUTC());
     }
 
     /**

@@ -6,55 +6,27 @@ import dev.refdata.ingest.core.domain.ChunkKey;
 import dev.refdata.ingest.core.domain.ChunkState;
 import dev.refdata.ingest.core.domain.ChunkStatus;
 import dev.refdata.ingest.core.port.out.ChunkLedger;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteDataSource;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
+import static dev.refdata.ingest.adapter.local.SqliteRunStoreFile.update;
+
 /**
  * The chunk ledger in one SQLite file, for running the pipeline on one machine without AWS.
  *
- * <p>Every call opens its own connection and runs in one {@code BEGIN IMMEDIATE} transaction, which takes the
- * file's write lock up front: calls from any number of threads or processes on the same file are serialised by
- * SQLite itself (WAL mode, waiting up to {@link #BUSY_TIMEOUT_MILLIS} for the lock). Each change is still a
- * conditional statement ({@code INSERT … ON CONFLICT DO NOTHING}, {@code UPDATE … WHERE <holds the lease>})
- * judged by its affected-row count, the same rules the DynamoDB ledger writes as condition expressions.
- * Instants are stored as epoch milliseconds.
+ * <p>Every call runs in one write transaction of the {@link SqliteRunStoreFile}, so calls from any number of
+ * threads or processes on the same file are serialised by SQLite itself. Each change is still a conditional
+ * statement ({@code INSERT … ON CONFLICT DO NOTHING}, {@code UPDATE … WHERE <holds the lease>}) judged by its
+ * affected-row count, the same rules the DynamoDB ledger writes as condition expressions. A chunk the run store
+ * registered is a PENDING row nobody holds: the first claim takes it over. Instants are stored as epoch milliseconds.
  */
 final class SqliteChunkLedger implements ChunkLedger {
-
-    static final int BUSY_TIMEOUT_MILLIS = 30_000;
-
-    private static final String SCHEMA = """
-            CREATE TABLE IF NOT EXISTS chunk (
-                run_id           TEXT    NOT NULL,
-                chunk            INTEGER NOT NULL,
-                status           TEXT    NOT NULL,
-                owner            TEXT,
-                lease_until      INTEGER,
-                next_offset      INTEGER NOT NULL,
-                next_line        INTEGER NOT NULL,
-                records_read     INTEGER NOT NULL,
-                records_indexed  INTEGER NOT NULL,
-                records_deleted  INTEGER NOT NULL,
-                records_stale    INTEGER NOT NULL,
-                records_rejected INTEGER NOT NULL,
-                retries          INTEGER NOT NULL,
-                attempts         INTEGER NOT NULL,
-                last_error       TEXT,
-                updated_at       INTEGER NOT NULL,
-                PRIMARY KEY (run_id, chunk)
-            ) STRICT""";
 
     private static final String INSERT_FIRST_CLAIM = """
             INSERT INTO chunk (run_id, chunk, status, owner, lease_until, next_offset, next_line, records_read,
@@ -63,12 +35,15 @@ final class SqliteChunkLedger implements ChunkLedger {
             VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULL, ?)
             ON CONFLICT (run_id, chunk) DO NOTHING""";
 
-    /** A new attempt: the chunk is not done and nobody holds a live lease on it (a FAILED chunk holds none). */
+    /**
+     * A new attempt: the chunk is not done and nobody holds a live lease on it (a PENDING or FAILED chunk holds
+     * none).
+     */
     private static final String TAKE_OVER = """
             UPDATE chunk SET status = 'RUNNING', owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
             WHERE run_id = ? AND chunk = ?
               AND status <> 'COMPLETED'
-              AND (status = 'FAILED' OR lease_until IS NULL OR lease_until <= ?)""";
+              AND (status IN ('PENDING', 'FAILED') OR lease_until IS NULL OR lease_until <= ?)""";
 
     /** The holder of a live lease claiming again: the same attempt, with the new lease end. */
     private static final String RENEW = """
@@ -82,40 +57,17 @@ final class SqliteChunkLedger implements ChunkLedger {
                              retries = ?, last_error = COALESCE(?, last_error), updated_at = ?
             WHERE run_id = ? AND chunk = ? AND status = 'RUNNING' AND owner = ? AND lease_until > ?""";
 
-    private static final String SELECT = """
-            SELECT status, owner, lease_until, next_offset, next_line, records_read, records_indexed,
-                   records_deleted, records_stale, records_rejected, retries, attempts, last_error, updated_at
-            FROM chunk WHERE run_id = ? AND chunk = ?""";
+    /** The columns {@link #toState} reads. */
+    static final String STATE_COLUMNS = """
+            status, owner, lease_until, next_offset, next_line, records_read, records_indexed, records_deleted,
+            records_stale, records_rejected, retries, attempts, last_error, updated_at""";
 
-    private final Path file;
-    private final SQLiteDataSource dataSource;
+    private static final String SELECT = "SELECT " + STATE_COLUMNS + " FROM chunk WHERE run_id = ? AND chunk = ?";
 
-    SqliteChunkLedger(Path databaseFile) {
-        this.file = Objects.requireNonNull(databaseFile, "databaseFile").toAbsolutePath().normalize();
-        SQLiteConfig config = new SQLiteConfig();
-        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-        this.dataSource = new SQLiteDataSource(config);
-        this.dataSource.setUrl("jdbc:sqlite:" + file);
-        createSchema();
-    }
+    private final SqliteRunStoreFile file;
 
-    private void createSchema() {
-        try {
-            Path parent = file.getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-        } catch (IOException e) {
-            throw new LocalRunStoreException("cannot create the directory of " + file + ": " + e.getMessage(), e);
-        }
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            // WAL is a property of the file: set once, it holds for every later connection.
-            statement.execute("PRAGMA journal_mode = WAL");
-            statement.execute(SCHEMA);
-        } catch (SQLException e) {
-            throw new LocalRunStoreException("cannot open the run store " + file + ": " + e.getMessage(), e);
-        }
+    SqliteChunkLedger(SqliteRunStoreFile file) {
+        this.file = Objects.requireNonNull(file, "file");
     }
 
     @Override
@@ -124,7 +76,7 @@ final class SqliteChunkLedger implements ChunkLedger {
         Objects.requireNonNull(initial, "initial");
         ChunkLedger.requireOwner(owner);
         ChunkLedger.requireLease(now, leaseUntil);
-        return inWriteTransaction("claim", key, connection -> {
+        return file.write("claim chunk " + key, connection -> {
             if (insertFirstClaim(connection, key, initial, owner, now, leaseUntil)) {
                 return new Claim.Granted(initial, 1);
             }
@@ -171,11 +123,7 @@ final class SqliteChunkLedger implements ChunkLedger {
     @Override
     public Optional<ChunkState> find(ChunkKey key) {
         Objects.requireNonNull(key, "key");
-        try (Connection connection = dataSource.getConnection()) {
-            return select(connection, key);
-        } catch (SQLException e) {
-            throw new LocalRunStoreException("cannot read chunk " + key + " from " + file + ": " + e.getMessage(), e);
-        }
+        return file.read("read chunk " + key, connection -> select(connection, key));
     }
 
     /**
@@ -190,7 +138,7 @@ final class SqliteChunkLedger implements ChunkLedger {
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(checkpoint, "checkpoint");
         ChunkCounters counters = checkpoint.counters();
-        inWriteTransaction(action, key, connection -> {
+        file.write(action + " chunk " + key, connection -> {
             boolean written = update(connection, WRITE_AS_HOLDER, status.name(), millis(leaseUntil),
                     checkpoint.nextOffset(), checkpoint.nextLine(), counters.read(), counters.indexed(),
                     counters.deleted(), counters.stale(), counters.rejected(), counters.retries(), error, millis(now),
@@ -216,67 +164,26 @@ final class SqliteChunkLedger implements ChunkLedger {
                 counters.stale(), counters.rejected(), counters.retries(), millis(now));
     }
 
-    /** Runs {@code statement} with {@code parameters}; whether it changed exactly one row. */
-    private static boolean update(Connection connection, String statement, Object... parameters) throws SQLException {
-        try (PreparedStatement prepared = connection.prepareStatement(statement)) {
-            for (int i = 0; i < parameters.length; i++) {
-                prepared.setObject(i + 1, parameters[i]);
-            }
-            return prepared.executeUpdate() == 1;
-        }
-    }
-
     private static Optional<ChunkState> select(Connection connection, ChunkKey key) throws SQLException {
-        try (PreparedStatement prepared = connection.prepareStatement(SELECT)) {
-            prepared.setString(1, key.run().value());
-            prepared.setInt(2, key.chunk());
-            try (ResultSet row = prepared.executeQuery()) {
-                if (!row.next()) {
-                    return Optional.empty();
-                }
-                long leaseUntil = row.getLong("lease_until");
-                Instant lease = row.wasNull() ? null : Instant.ofEpochMilli(leaseUntil);
-                ChunkCounters counters = new ChunkCounters(row.getLong("records_read"), row.getLong("records_indexed"),
-                        row.getLong("records_deleted"), row.getLong("records_stale"), row.getLong("records_rejected"),
-                        row.getLong("retries"));
-                Checkpoint checkpoint = new Checkpoint(row.getLong("next_offset"), row.getLong("next_line"), counters);
-                return Optional.of(new ChunkState(key, ChunkStatus.valueOf(row.getString("status")),
-                        row.getString("owner"), lease, checkpoint, row.getInt("attempts"), row.getString("last_error"),
-                        Instant.ofEpochMilli(row.getLong("updated_at"))));
-            }
+        try (PreparedStatement prepared = SqliteRunStoreFile.prepare(connection, SELECT, key.run().value(),
+                key.chunk());
+             ResultSet row = prepared.executeQuery()) {
+            return row.next() ? Optional.of(toState(key, row)) : Optional.empty();
         }
     }
 
-    /** Runs {@code body} in a transaction holding the file's write lock from the start; commits if it returns. */
-    private <T> T inWriteTransaction(String action, ChunkKey key, TransactionBody<T> body) {
-        try (Connection connection = dataSource.getConnection(); Statement control = connection.createStatement()) {
-            control.execute("BEGIN IMMEDIATE");
-            boolean committed = false;
-            try {
-                T result = body.run(connection);
-                control.execute("COMMIT");
-                committed = true;
-                return result;
-            } finally {
-                if (!committed) {
-                    rollback(control);
-                }
-            }
-        } catch (SQLException e) {
-            throw new LocalRunStoreException("cannot " + action + " chunk " + key + " in " + file + ": "
-                    + e.getMessage(), e);
-        }
+    /** The entry in the current row of {@code row}, which holds the {@link #STATE_COLUMNS}. */
+    static ChunkState toState(ChunkKey key, ResultSet row) throws SQLException {
+        long leaseUntil = row.getLong("lease_until");
+        Instant lease = row.wasNull() ? null : Instant.ofEpochMilli(leaseUntil);
+        ChunkCounters counters = new ChunkCounters(row.getLong("records_read"), row.getLong("records_indexed"),
+                row.getLong("records_deleted"), row.getLong("records_stale"), row.getLong("records_rejected"),
+                row.getLong("retries"));
+        Checkpoint checkpoint = new Checkpoint(row.getLong("next_offset"), row.getLong("next_line"), counters);
+        return new ChunkState(key, ChunkStatus.valueOf(row.getString("status")), row.getString("owner"), lease,
+                checkpoint, row.getInt("attempts"), row.getString("last_error"),
+                Instant.ofEpochMilli(row.getLong("updated_at")));
     }
-
-    private static void rollback(Statement control) {
-        try {
-            control.execute("ROLLBACK");
-        } catch (SQLException e) {
-            // Nothing was written, or SQLite rolled back already; closing the connection ends the transaction.
-        }
-    }
-
-
 
     private static long millis(Instant instant) {
         return instant.toEpochMilli();
@@ -290,10 +197,5 @@ final class SqliteChunkLedger implements ChunkLedger {
     @Override
     public String toString() {
         return "SqliteChunkLedger[" + file + "]";
-    }
-
-    @FunctionalInterface
-    private interface TransactionBody<T> {
-        T run(Connection connection) throws SQLException;
     }
 }
