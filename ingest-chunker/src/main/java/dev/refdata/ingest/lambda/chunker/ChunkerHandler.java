@@ -5,23 +5,35 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refdata.ingest.adapter.config.RuntimeSettings;
+import dev.refdata.ingest.adapter.dynamodb.DynamoDbRunStore;
+import dev.refdata.ingest.adapter.opensearch.OpenSearchClientSettings;
+import dev.refdata.ingest.adapter.opensearch.OpenSearchSinks;
 import dev.refdata.ingest.adapter.s3.S3ClientSettings;
 import dev.refdata.ingest.adapter.s3.S3ObjectStores;
-import dev.refdata.ingest.core.domain.ObjectRef;
-import dev.refdata.ingest.core.port.in.PlanChunksCommand;
-import dev.refdata.ingest.core.port.in.PlanChunksResult;
-import dev.refdata.ingest.core.port.in.PlanChunksUseCase;
-import dev.refdata.ingest.core.service.PlanChunksService;
+import dev.refdata.ingest.core.domain.RunId;
+import dev.refdata.ingest.core.domain.RunMode;
+import dev.refdata.ingest.core.domain.RunSource;
+import dev.refdata.ingest.core.port.in.InvalidSourceException;
+import dev.refdata.ingest.core.port.in.PlanRunCommand;
+import dev.refdata.ingest.core.port.in.PlanRunUseCase;
+import dev.refdata.ingest.core.service.PlanRunService;
+import dev.refdata.ingest.core.service.PlanRunSettings;
 import dev.refdata.ingest.core.spec.DatasetCatalog;
+import dev.refdata.ingest.core.spec.InvalidDatasetSpecException;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.Objects;
 
 /**
- * The chunker Lambda: maps the input JSON to a {@link PlanChunksCommand}, runs the use case, and maps the plan to
- * the output JSON. Clients are built once per container, in the no-argument constructor.
+ * The chunker Lambda: maps the input JSON to a {@link PlanRunCommand}, plans the run, and maps the result back.
+ * Clients are built once per container in the no-argument constructor. An input that cannot be planned comes out
+ * as {@link InvalidRunInput} (do not retry: fix the input first).
  */
 public final class ChunkerHandler implements RequestStreamHandler {
 
@@ -29,42 +41,71 @@ public final class ChunkerHandler implements RequestStreamHandler {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
     static final String DEFAULT_DATASET = "instruments";
 
-    private final PlanChunksUseCase planChunks;
-    private final long defaultTargetChunkBytes;
+    private final PlanRunUseCase planRun;
 
-    /** Used by the Lambda runtime: wires S3 from the environment, once per container. */
+    /** Used by the Lambda runtime: wires S3, DynamoDB and OpenSearch from the environment, once per container. */
     public ChunkerHandler() {
-        this(RuntimeSettings.from(System.getenv()));
-    }
-
-    private ChunkerHandler(RuntimeSettings settings) {
-        this(new PlanChunksService(
-                        S3ObjectStores.of(S3ObjectStores.createClient(s3Settings(settings))),
-                        settings.datasetsDirectory().map(DatasetCatalog::withDirectory).orElseGet(DatasetCatalog::builtIn)),
-                settings.targetChunkBytes());
+        this(wire(RuntimeSettings.from(System.getenv())));
     }
 
     /** For tests and other hosts: the use case comes in ready-made. */
-    public ChunkerHandler(PlanChunksUseCase planChunks, long defaultTargetChunkBytes) {
-        this.planChunks = Objects.requireNonNull(planChunks, "planChunks");
-        this.defaultTargetChunkBytes = defaultTargetChunkBytes;
+    public ChunkerHandler(PlanRunUseCase planRun) {
+        this.planRun = Objects.requireNonNull(planRun, "planRun");
     }
 
-    private static S3ClientSettings s3Settings(RuntimeSettings settings) {
+    private static PlanRunUseCase wire(RuntimeSettings settings) {
         S3ClientSettings s3 = S3ClientSettings.forRegion(settings.region());
-        return settings.s3EndpointOverride().map(s3::withEndpointOverride).orElse(s3);
+        s3 = settings.s3EndpointOverride().map(s3::withEndpointOverride).orElse(s3);
+        OpenSearchClientSettings.Builder search = OpenSearchClientSettings.builder(settings.openSearchUrl());
+        switch (settings.openSearchAuth()) {
+            case SIGV4_ES -> search.sigV4(settings.region(), OpenSearchClientSettings.AwsService.ES);
+            case SIGV4_AOSS -> search.sigV4(settings.region(), OpenSearchClientSettings.AwsService.AOSS);
+            case NONE -> { }
+        }
+        return new PlanRunService(
+                S3ObjectStores.of(S3ObjectStores.createClient(s3)),
+                DynamoDbRunStore.runStore(DynamoDbRunStore.createClient(settings.region(),
+                        settings.dynamoDbEndpointOverride().orElse(null)), settings.runTable()),
+                OpenSearchSinks.create(search.build()).admin(),
+                settings.datasetsDirectory().map(DatasetCatalog::withDirectory).orElseGet(DatasetCatalog::builtIn),
+                new PlanRunSettings(settings.requireArtifactsBucket(), settings.timeZone(), settings.targetChunkBytes()),
+                Clock.systemUTC());
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        PlanObjectRequest request = JSON.readValue(input, PlanObjectRequest.class);
-        if (request.bucket() == null || request.key() == null) {
-            throw new IllegalArgumentException("the input needs \"bucket\" and \"key\"");
+        PlanRunRequest request = JSON.readValue(input, PlanRunRequest.class);
+        PlanRunCommand command = command(request);
+        try {
+            JSON.writeValue(output, PlanRunResponse.of(planRun.plan(command)));
+        } catch (InvalidSourceException | InvalidDatasetSpecException e) {
+            throw new InvalidRunInput(e.getMessage(), e);
         }
-        String dataset = request.dataset() == null ? DEFAULT_DATASET : request.dataset();
-        long target = request.targetChunkBytes() == null ? defaultTargetChunkBytes : request.targetChunkBytes();
-        PlanChunksResult result = planChunks.plan(
-                new PlanChunksCommand(new ObjectRef(request.bucket(), request.key()), dataset, target));
-        JSON.writeValue(output, PlanObjectResponse.of(dataset, result));
+    }
+
+    static PlanRunCommand command(PlanRunRequest r) {
+        try {
+            if (r.rerunOf() != null) {
+                return PlanRunCommand.rerun(new RunId(r.rerunOf()));
+            }
+            if (r.bucket() == null || (r.key() == null) == (r.prefix() == null)) {
+                throw new IllegalArgumentException("the input needs \"bucket\" and either \"key\" or \"prefix\"");
+            }
+            RunSource source = r.key() != null ? RunSource.object(r.bucket(), r.key())
+                    : RunSource.prefix(r.bucket(), r.prefix());
+            return new PlanRunCommand(source, r.dataset() == null ? DEFAULT_DATASET : r.dataset(),
+                    r.businessDate() == null ? null : LocalDate.parse(r.businessDate()),
+                    r.scheduledTime() == null ? null : Instant.parse(r.scheduledTime()),
+                    r.mode() == null ? RunMode.DELTA : RunMode.fromName(r.mode()), null, r.targetChunkBytes());
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            throw new InvalidRunInput("invalid chunker input: " + e.getMessage(), e);
+        }
+    }
+
+    /** The input cannot be planned as it is (a bad file, a bad date, an unknown dataset): do not retry. */
+    public static final class InvalidRunInput extends RuntimeException {
+        public InvalidRunInput(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }

@@ -2,82 +2,89 @@ package dev.refdata.ingest.lambda.chunker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.refdata.ingest.adapter.local.LocalObjectStores;
+import dev.refdata.ingest.core.domain.ObjectRef;
+import dev.refdata.ingest.core.domain.RunId;
+import dev.refdata.ingest.core.domain.RunMode;
+import dev.refdata.ingest.core.domain.RunStatus;
 import dev.refdata.ingest.core.port.in.InvalidSourceException;
-import dev.refdata.ingest.core.sample.InstrumentSampleGenerator;
-import dev.refdata.ingest.core.sample.SampleOptions;
-import dev.refdata.ingest.core.service.PlanChunksService;
-import dev.refdata.ingest.core.spec.DatasetCatalog;
+import dev.refdata.ingest.core.port.in.PlanRunCommand;
+import dev.refdata.ingest.core.port.in.PlanRunResult;
+import dev.refdata.ingest.core.port.in.PlanRunUseCase;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ChunkerHandlerTest {
 
-    @TempDir
-    Path root;
+    private final AtomicReference<PlanRunCommand> received = new AtomicReference<>();
+    private final PlanRunUseCase answering = command -> {
+        received.set(command);
+        RunId id = command.rerunOf() != null ? command.rerunOf() : new RunId("instruments-20261127-full-0a1b2c3d");
+        return new PlanRunResult(id, RunStatus.RUNNING, true,
+                new ObjectRef("artifacts", "manifests/" + id + "/execution-001.json"), 12, 1_000_000,
+                "instruments-20261127-0a1b2c3d", "instruments", 1);
+    };
 
-    private JsonNode invoke(String input) throws IOException {
-        ChunkerHandler handler = new ChunkerHandler(
-                new PlanChunksService(LocalObjectStores.rootedAt(root), DatasetCatalog.builtIn()), 64 * 1024);
+    private JsonNode invoke(PlanRunUseCase useCase, String input) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out, null);
+        new ChunkerHandler(useCase).handleRequest(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+                out, null);
         return new ObjectMapper().readTree(out.toByteArray());
     }
 
     @Test
-    void plansAnObjectAndAnswersWithRecordExactChunks() throws IOException {
-        Files.createDirectories(root.resolve("feeds/2026-11-27"));
-        var summary = InstrumentSampleGenerator.write(root.resolve("feeds/2026-11-27/instruments.csv"),
-                SampleOptions.builder().records(5_000).build());
+    void aScheduledInputBecomesAPlanRunCommandAndTheResultASmallPayload() throws IOException {
+        JsonNode out = invoke(answering, """
+                {"bucket":"feeds","prefix":"2026-11-27/","mode":"full","scheduledTime":"2026-11-27T01:00:00Z"}""");
 
-        JsonNode out = invoke("{\"bucket\":\"feeds\",\"key\":\"2026-11-27/instruments.csv\"}");
-
-        assertThat(out.get("dataset").asText()).isEqualTo("instruments");
-        assertThat(out.get("records").asLong()).isEqualTo(summary.records());
-        assertThat(out.get("objectSize").asLong()).isEqualTo(summary.bytes());
-        assertThat(out.get("header")).hasSize(12);
-        long sum = 0;
-        long expectedStart = out.get("chunks").get(0).get("start").asLong();
-        for (JsonNode chunk : out.get("chunks")) {
-            assertThat(chunk.get("start").asLong()).isEqualTo(expectedStart);
-            expectedStart = chunk.get("end").asLong();
-            sum += chunk.get("records").asLong();
-        }
-        assertThat(sum).isEqualTo(summary.records());
-        assertThat(out.get("chunks").size()).as("64 KiB chunks of a ~650 KB file").isGreaterThan(5);
+        PlanRunCommand command = received.get();
+        assertThat(command.source().prefix()).isEqualTo("2026-11-27/");
+        assertThat(command.mode()).isEqualTo(RunMode.FULL);
+        assertThat(command.dataset()).isEqualTo("instruments");
+        assertThat(command.scheduledTime()).isEqualTo(Instant.parse("2026-11-27T01:00:00Z"));
+        assertThat(command.businessDate()).isNull();
+        assertThat(out.get("runId").asText()).isEqualTo("instruments-20261127-full-0a1b2c3d");
+        assertThat(out.at("/manifest/bucket").asText()).isEqualTo("artifacts");
+        assertThat(out.at("/manifest/key").asText()).endsWith("execution-001.json");
+        assertThat(out.get("chunkCount").asInt()).isEqualTo(12);
+        assertThat(out.get("targetIndex").asText()).isEqualTo("instruments-20261127-0a1b2c3d");
     }
 
     @Test
-    void theChunkSizeCanBeChosenPerInvocation() throws IOException {
-        Files.createDirectories(root.resolve("feeds"));
-        InstrumentSampleGenerator.write(root.resolve("feeds/i.csv"), SampleOptions.builder().records(1_000).build());
+    void aRerunNeedsOnlyTheRunId() throws IOException {
+        invoke(answering, "{\"rerunOf\":\"instruments-20261127-full-0a1b2c3d\"}");
 
-        JsonNode out = invoke("{\"bucket\":\"feeds\",\"key\":\"i.csv\",\"targetChunkBytes\":1000000000}");
-
-        assertThat(out.get("chunks")).hasSize(1);
+        assertThat(received.get().rerunOf().value()).isEqualTo("instruments-20261127-full-0a1b2c3d");
     }
 
     @Test
-    void aMissingObjectIsAnErrorNamingIt() {
-        assertThatThrownBy(() -> invoke("{\"bucket\":\"feeds\",\"key\":\"nope.csv\"}"))
-                .isInstanceOf(InvalidSourceException.class)
-                .hasMessage("feeds/nope.csv: no such object");
+    void aDeltaOnAGivenDateIsTheDefaultMode() throws IOException {
+        invoke(answering, "{\"bucket\":\"feeds\",\"key\":\"a.csv\",\"businessDate\":\"2026-11-27\"}");
+
+        assertThat(received.get().mode()).isEqualTo(RunMode.DELTA);
+        assertThat(received.get().businessDate()).isEqualTo(LocalDate.of(2026, 11, 27));
     }
 
     @Test
-    void anInputWithoutKeyOrWithUnknownFieldsIsRefused() {
-        assertThatThrownBy(() -> invoke("{\"bucket\":\"feeds\"}")).hasMessageContaining("\"bucket\" and \"key\"");
-        assertThatThrownBy(() -> invoke("{\"bucket\":\"feeds\",\"key\":\"k\",\"chunkSize\":5}"))
-                .hasMessageContaining("chunkSize");
+    void badInputIsAnInvalidRunInputThatSaysWhatIsWrong() {
+        assertThatThrownBy(() -> invoke(answering, "{\"bucket\":\"feeds\"}"))
+                .isInstanceOf(ChunkerHandler.InvalidRunInput.class).hasMessageContaining("either \"key\" or \"prefix\"");
+        assertThatThrownBy(() -> invoke(answering, "{\"bucket\":\"feeds\",\"key\":\"a\",\"mode\":\"partial\"}"))
+                .isInstanceOf(ChunkerHandler.InvalidRunInput.class).hasMessageContaining("unknown mode 'partial'");
+        assertThatThrownBy(() -> invoke(answering, "{\"bucket\":\"feeds\",\"key\":\"a\",\"businessDate\":\"27.11.2026\"}"))
+                .isInstanceOf(ChunkerHandler.InvalidRunInput.class);
+        assertThatThrownBy(() -> invoke(command -> {
+            throw new InvalidSourceException(new ObjectRef("feeds", "a.csv"), 1, "header does not match", null);
+        }, "{\"bucket\":\"feeds\",\"key\":\"a.csv\"}")).isInstanceOf(ChunkerHandler.InvalidRunInput.class)
+                .hasMessage("feeds/a.csv, line 1: header does not match");
     }
 }

@@ -44,8 +44,11 @@ public final class InMemoryRunStore implements RunStore {
     @Override
     public synchronized void update(RunRecord run, Set<RunStatus> expected) {
         RunRecord current = runs.get(run.id());
-        if (current == null || !expected.contains(current.status())) {
-            throw new RunChangedException(run.id(), current == null ? null : current.status(), expected);
+        if (current == null) {
+            throw new IllegalStateException("no run " + run.id());
+        }
+        if (!expected.contains(current.status())) {
+            throw new RunChangedException(run.id(), current.status(), expected);
         }
         runs.put(run.id(), run);
     }

@@ -28,17 +28,21 @@ public interface RunStore {
     /**
      * Replaces the run, only if its stored status is one of {@code expected}.
      *
-     * @throws RunChangedException when the stored status is another (someone else moved the run)
+     * @throws RunChangedException  when the stored status is another (someone else moved the run)
+     * @throws IllegalStateException when there is no such run
      */
     void update(RunRecord run, Set<RunStatus> expected);
 
-    /** Stores the chunks' definitions (PENDING chunks); called once, when the run is planned. */
+    /**
+     * Stores the chunks' definitions as PENDING chunks; called once, when the run is planned (again only while all
+     * its chunks are still PENDING, else {@link IllegalStateException}).
+     */
     void registerChunks(RunId run, List<ChunkDefinition> chunks);
 
     /** The run's chunk definitions, in chunk order. */
     List<ChunkDefinition> chunkDefinitions(RunId run);
 
-    /** The run's chunks' states as the ledger keeps them, in chunk order; a chunk never claimed is absent. */
+    /** The run's chunks' states as the ledger keeps them, in chunk order; a chunk neither registered nor claimed is absent. */
     List<ChunkState> chunkStates(RunId run);
 
     /** The most recent runs, newest first. */
