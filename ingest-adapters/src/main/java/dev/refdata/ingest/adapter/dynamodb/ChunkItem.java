@@ -22,9 +22,10 @@ import java.util.Optional;
 /**
  * How a chunk's item is laid out in the run-store table: {@code pk = RUN#<run id>}, {@code sk = CHUNK#<number,
  * six digits>} (the run's own item is {@code sk = RUN}, see {@link RunItem}), instants as epoch milliseconds,
- * counters as numbers. One item holds both the chunk's ledger entry (status, lease, checkpoint, attempts) and, once
- * the run store registered the chunk, its definition (object, byte range, first line, records, columns, source):
- * the ledger's conditional updates set only their own attributes and leave the definition as it is.
+ * counters as numbers. One item holds both the chunk's ledger entry (status, lease, checkpoint, attempts, first
+ * claim) and, once the run store registered the chunk, its definition (object, byte range, first line, records,
+ * columns, source): the ledger's conditional updates set only their own attributes and leave the definition as it
+ * is. {@code startedAt} is absent until the first claim, and from items written before it was kept.
  * Attribute names are always passed as expression attribute names ({@code #status} for {@code status}), so
  * DynamoDB's reserved words never matter.
  */
@@ -45,6 +46,7 @@ final class ChunkItem {
     static final String RECORDS_REJECTED = "recordsRejected";
     static final String RETRIES = "retries";
     static final String ATTEMPTS = "attempts";
+    static final String STARTED_AT = "startedAt";
     static final String LAST_ERROR = "lastError";
     static final String UPDATED_AT = "updatedAt";
 
@@ -69,8 +71,8 @@ final class ChunkItem {
     static final List<String> CHECKPOINT_ATTRIBUTES = concat(List.of(NEXT_OFFSET, NEXT_LINE), COUNTER_ATTRIBUTES);
 
     /** The attributes {@link #toState} reads. */
-    static final List<String> STATE_ATTRIBUTES = concat(List.of(STATUS, OWNER, LEASE_UNTIL, ATTEMPTS, LAST_ERROR,
-            UPDATED_AT), CHECKPOINT_ATTRIBUTES);
+    static final List<String> STATE_ATTRIBUTES = concat(List.of(STATUS, OWNER, LEASE_UNTIL, ATTEMPTS, STARTED_AT,
+            LAST_ERROR, UPDATED_AT), CHECKPOINT_ATTRIBUTES);
 
     /** The attributes of a registered chunk's {@link ChunkDefinition}, which {@link #toDefinition} reads. */
     static final List<String> DEFINITION_ATTRIBUTES = List.of(OBJECT_BUCKET, OBJECT_KEY, RANGE_START, RANGE_END,
@@ -157,7 +159,7 @@ final class ChunkItem {
 
     /**
      * The item of a registered chunk nobody claimed yet: its definition and a PENDING entry at the chunk's start
-     * (offset the range's start, line its first line, zero counters, no attempt, no lease).
+     * (offset the range's start, line its first line, zero counters, no attempt, no lease, no start).
      */
     static Map<String, AttributeValue> pendingItem(ChunkDefinition chunk, Instant now) {
         Map<String, AttributeValue> item = new HashMap<>(key(chunk.key()));
@@ -206,11 +208,10 @@ final class ChunkItem {
                 requiredNumber(key, item, RETRIES));
         Checkpoint checkpoint = new Checkpoint(requiredNumber(key, item, NEXT_OFFSET),
                 requiredNumber(key, item, NEXT_LINE), counters);
-        AttributeValue leaseUntil = item.get(LEASE_UNTIL);
         return new ChunkState(key, ChunkStatus.valueOf(requiredString(key, item, STATUS)), optionalString(item, OWNER),
-                leaseUntil == null ? null : Instant.ofEpochMilli(Long.parseLong(leaseUntil.n())), checkpoint,
-                Math.toIntExact(requiredNumber(key, item, ATTEMPTS)), optionalString(item, LAST_ERROR),
-                Instant.ofEpochMilli(requiredNumber(key, item, UPDATED_AT)));
+                optionalInstant(key, item, LEASE_UNTIL), checkpoint,
+                Math.toIntExact(requiredNumber(key, item, ATTEMPTS)), optionalInstant(key, item, STARTED_AT),
+                optionalString(item, LAST_ERROR), Instant.ofEpochMilli(requiredNumber(key, item, UPDATED_AT)));
     }
 
     private static List<String> concat(List<String> first, List<String> second) {
@@ -233,6 +234,19 @@ final class ChunkItem {
             throw new IllegalStateException("the run-store item of chunk " + key + " has no string " + attribute);
         }
         return value.s();
+    }
+
+    /** An instant kept as epoch milliseconds, or null when the attribute is absent (an entry may predate it). */
+    private static Instant optionalInstant(ChunkKey key, Map<String, AttributeValue> item, String attribute) {
+        AttributeValue value = item.get(attribute);
+        if (value == null) {
+            return null;
+        }
+        if (value.n() == null) {
+            throw new IllegalStateException("the run-store item of chunk " + key + " has a " + attribute
+                    + " that is not a number");
+        }
+        return Instant.ofEpochMilli(Long.parseLong(value.n()));
     }
 
     private static String optionalString(Map<String, AttributeValue> item, String attribute) {

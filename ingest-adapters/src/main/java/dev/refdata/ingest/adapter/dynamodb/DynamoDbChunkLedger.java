@@ -25,6 +25,7 @@ import static dev.refdata.ingest.adapter.dynamodb.ChunkItem.LAST_ERROR;
 import static dev.refdata.ingest.adapter.dynamodb.ChunkItem.LEASE_UNTIL;
 import static dev.refdata.ingest.adapter.dynamodb.ChunkItem.OWNER;
 import static dev.refdata.ingest.adapter.dynamodb.ChunkItem.PARTITION_KEY;
+import static dev.refdata.ingest.adapter.dynamodb.ChunkItem.STARTED_AT;
 import static dev.refdata.ingest.adapter.dynamodb.ChunkItem.STATUS;
 import static dev.refdata.ingest.adapter.dynamodb.ChunkItem.UPDATED_AT;
 
@@ -32,7 +33,8 @@ import static dev.refdata.ingest.adapter.dynamodb.ChunkItem.UPDATED_AT;
  * The chunk ledger in the DynamoDB run-store table. Every change is one {@code UpdateItem} with a condition
  * expression, so DynamoDB's per-item atomicity is all the locking there is: no transactions, no TTL. When a
  * condition fails, a strongly consistent read of the item decides what that means (held by another loader,
- * completed, or the lease lost).
+ * completed, or the lease lost). The first claim sets {@code startedAt}; later writes leave it, except that a claim
+ * of an item without it (written before it was kept) sets it then.
  */
 final class DynamoDbChunkLedger implements ChunkLedger {
 
@@ -50,6 +52,10 @@ final class DynamoDbChunkLedger implements ChunkLedger {
     /** The caller holds a live lease. */
     private static final String HOLDER_CONDITION = "#" + STATUS + " = :running AND #" + OWNER + " = :owner AND #"
             + LEASE_UNTIL + " > :now";
+
+    /** A claim's start, only where none is kept: the first claim's stays. */
+    private static final String SET_STARTED_AT_IF_MISSING = "#" + STARTED_AT + " = if_not_exists(#" + STARTED_AT
+            + ", :now)";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -130,7 +136,7 @@ final class DynamoDbChunkLedger implements ChunkLedger {
     private Optional<ChunkState> takeOver(ChunkKey key, Checkpoint initial, String owner, Instant now,
                                           Instant leaseUntil) {
         List<String> attributes = new ArrayList<>(List.of(PARTITION_KEY, STATUS, OWNER, LEASE_UNTIL, UPDATED_AT,
-                ATTEMPTS));
+                ATTEMPTS, STARTED_AT));
         attributes.addAll(CHECKPOINT_ATTRIBUTES);
         Map<String, AttributeValue> values = new HashMap<>(ChunkItem.checkpointValues(initial, "Initial"));
         values.put(":running", AttributeValue.fromS(ChunkStatus.RUNNING.name()));
@@ -144,7 +150,7 @@ final class DynamoDbChunkLedger implements ChunkLedger {
         values.put(":one", ChunkItem.number(1));
         String update = "SET #" + STATUS + " = :running, #" + OWNER + " = :owner, #" + LEASE_UNTIL + " = :leaseUntil, #"
                 + UPDATED_AT + " = :now, #" + ATTEMPTS + " = if_not_exists(#" + ATTEMPTS + ", :zero) + :one, "
-                + ChunkItem.setCheckpointIfMissing("Initial");
+                + SET_STARTED_AT_IF_MISSING + ", " + ChunkItem.setCheckpointIfMissing("Initial");
         return conditionalUpdate(key, update, TAKE_OVER_CONDITION, attributes, values);
     }
 
@@ -155,9 +161,10 @@ final class DynamoDbChunkLedger implements ChunkLedger {
                 ":owner", AttributeValue.fromS(owner),
                 ":leaseUntil", ChunkItem.epochMillis(leaseUntil),
                 ":now", ChunkItem.epochMillis(now));
-        String update = "SET #" + LEASE_UNTIL + " = :leaseUntil, #" + UPDATED_AT + " = :now";
-        return conditionalUpdate(key, update, HOLDER_CONDITION, List.of(STATUS, OWNER, LEASE_UNTIL, UPDATED_AT),
-                values);
+        String update = "SET #" + LEASE_UNTIL + " = :leaseUntil, #" + UPDATED_AT + " = :now, "
+                + SET_STARTED_AT_IF_MISSING;
+        return conditionalUpdate(key, update, HOLDER_CONDITION,
+                List.of(STATUS, OWNER, LEASE_UNTIL, UPDATED_AT, STARTED_AT), values);
     }
 
     /**
@@ -191,7 +198,7 @@ final class DynamoDbChunkLedger implements ChunkLedger {
         }
         Optional<ChunkState> current = find(key);
         boolean repeated = current.isPresent() && current.get().equals(new ChunkState(key, status, owner,
-                truncated(leaseUntil), checkpoint, current.get().attempts(),
+                truncated(leaseUntil), checkpoint, current.get().attempts(), current.get().startedAt(),
                 error == null ? current.get().lastError() : error, truncated(now)));
         if (!repeated) {
             throw new LeaseLostException(key, owner);

@@ -31,23 +31,25 @@ final class SqliteChunkLedger implements ChunkLedger {
     private static final String INSERT_FIRST_CLAIM = """
             INSERT INTO chunk (run_id, chunk, status, owner, lease_until, next_offset, next_line, records_read,
                                records_indexed, records_deleted, records_stale, records_rejected, retries,
-                               attempts, last_error, updated_at)
-            VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULL, ?)
+                               attempts, started_at, last_error, updated_at)
+            VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, NULL, ?)
             ON CONFLICT (run_id, chunk) DO NOTHING""";
 
     /**
      * A new attempt: the chunk is not done and nobody holds a live lease on it (a PENDING or FAILED chunk holds
-     * none).
+     * none). The first claim's start stays; a row without one (a PENDING chunk, or a row written before starts were
+     * kept) gets this claim's.
      */
     private static final String TAKE_OVER = """
-            UPDATE chunk SET status = 'RUNNING', owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
+            UPDATE chunk SET status = 'RUNNING', owner = ?, lease_until = ?, attempts = attempts + 1,
+                             started_at = COALESCE(started_at, ?), updated_at = ?
             WHERE run_id = ? AND chunk = ?
               AND status <> 'COMPLETED'
               AND (status IN ('PENDING', 'FAILED') OR lease_until IS NULL OR lease_until <= ?)""";
 
-    /** The holder of a live lease claiming again: the same attempt, with the new lease end. */
+    /** The holder of a live lease claiming again: the same attempt, with the new lease end (and a start if none). */
     private static final String RENEW = """
-            UPDATE chunk SET lease_until = ?, updated_at = ?
+            UPDATE chunk SET lease_until = ?, started_at = COALESCE(started_at, ?), updated_at = ?
             WHERE run_id = ? AND chunk = ? AND status = 'RUNNING' AND owner = ? AND lease_until > ?""";
 
     /** Checkpoint, complete, fail and release: only by the holder of a live lease. */
@@ -60,7 +62,7 @@ final class SqliteChunkLedger implements ChunkLedger {
     /** The columns {@link #toState} reads. */
     static final String STATE_COLUMNS = """
             status, owner, lease_until, next_offset, next_line, records_read, records_indexed, records_deleted,
-            records_stale, records_rejected, retries, attempts, last_error, updated_at""";
+            records_stale, records_rejected, retries, attempts, started_at, last_error, updated_at""";
 
     private static final String SELECT = "SELECT " + STATE_COLUMNS + " FROM chunk WHERE run_id = ? AND chunk = ?";
 
@@ -80,9 +82,9 @@ final class SqliteChunkLedger implements ChunkLedger {
             if (insertFirstClaim(connection, key, initial, owner, now, leaseUntil)) {
                 return new Claim.Granted(initial, 1);
             }
-            if (update(connection, TAKE_OVER, owner, millis(leaseUntil), millis(now),
+            if (update(connection, TAKE_OVER, owner, millis(leaseUntil), millis(now), millis(now),
                     key.run().value(), key.chunk(), millis(now))
-                    || update(connection, RENEW, millis(leaseUntil), millis(now),
+                    || update(connection, RENEW, millis(leaseUntil), millis(now), millis(now),
                     key.run().value(), key.chunk(), owner, millis(now))) {
                 ChunkState granted = select(connection, key).orElseThrow();
                 return new Claim.Granted(granted.checkpoint(), granted.attempts());
@@ -146,7 +148,7 @@ final class SqliteChunkLedger implements ChunkLedger {
             if (!written) {
                 Optional<ChunkState> current = select(connection, key);
                 boolean repeated = current.isPresent() && current.get().equals(new ChunkState(key, status, owner,
-                        truncated(leaseUntil), checkpoint, current.get().attempts(),
+                        truncated(leaseUntil), checkpoint, current.get().attempts(), current.get().startedAt(),
                         error == null ? current.get().lastError() : error, truncated(now)));
                 if (!repeated) {
                     throw new LeaseLostException(key, owner);
@@ -161,7 +163,7 @@ final class SqliteChunkLedger implements ChunkLedger {
         ChunkCounters counters = initial.counters();
         return update(connection, INSERT_FIRST_CLAIM, key.run().value(), key.chunk(), owner, millis(leaseUntil),
                 initial.nextOffset(), initial.nextLine(), counters.read(), counters.indexed(), counters.deleted(),
-                counters.stale(), counters.rejected(), counters.retries(), millis(now));
+                counters.stale(), counters.rejected(), counters.retries(), millis(now), millis(now));
     }
 
     private static Optional<ChunkState> select(Connection connection, ChunkKey key) throws SQLException {
@@ -174,15 +176,19 @@ final class SqliteChunkLedger implements ChunkLedger {
 
     /** The entry in the current row of {@code row}, which holds the {@link #STATE_COLUMNS}. */
     static ChunkState toState(ChunkKey key, ResultSet row) throws SQLException {
-        long leaseUntil = row.getLong("lease_until");
-        Instant lease = row.wasNull() ? null : Instant.ofEpochMilli(leaseUntil);
+        Instant lease = optionalInstant(row, "lease_until");
         ChunkCounters counters = new ChunkCounters(row.getLong("records_read"), row.getLong("records_indexed"),
                 row.getLong("records_deleted"), row.getLong("records_stale"), row.getLong("records_rejected"),
                 row.getLong("retries"));
         Checkpoint checkpoint = new Checkpoint(row.getLong("next_offset"), row.getLong("next_line"), counters);
         return new ChunkState(key, ChunkStatus.valueOf(row.getString("status")), row.getString("owner"), lease,
-                checkpoint, row.getInt("attempts"), row.getString("last_error"),
+                checkpoint, row.getInt("attempts"), optionalInstant(row, "started_at"), row.getString("last_error"),
                 Instant.ofEpochMilli(row.getLong("updated_at")));
+    }
+
+    private static Instant optionalInstant(ResultSet row, String column) throws SQLException {
+        long millis = row.getLong(column);
+        return row.wasNull() ? null : Instant.ofEpochMilli(millis);
     }
 
     private static long millis(Instant instant) {

@@ -79,8 +79,8 @@ final class SqliteRunStore implements RunStore {
     private static final String INSERT_PENDING_CHUNK = """
             INSERT INTO chunk (run_id, chunk, status, owner, lease_until, next_offset, next_line, records_read,
                                records_indexed, records_deleted, records_stale, records_rejected, retries,
-                               attempts, last_error, updated_at)
-            VALUES (?, ?, 'PENDING', NULL, NULL, ?, ?, 0, 0, 0, 0, 0, 0, 0, NULL, ?)""";
+                               attempts, started_at, last_error, updated_at)
+            VALUES (?, ?, 'PENDING', NULL, NULL, ?, ?, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, ?)""";
 
     private static final String DEFINITION_COLUMNS = """
             chunk, object_bucket, object_key, range_start, range_end, first_line, records, columns, source_bucket,

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Objects;
@@ -25,7 +26,10 @@ final class SqliteRunStoreFile {
 
     static final int BUSY_TIMEOUT_MILLIS = 30_000;
 
-    /** The chunk ledger's entries: one row per claimed (or registered, then PENDING) chunk. */
+    /**
+     * The chunk ledger's entries: one row per claimed (or registered, then PENDING) chunk. {@code started_at} is the
+     * first claim's time, NULL until then.
+     */
     private static final String CHUNK_TABLE = """
             CREATE TABLE IF NOT EXISTS chunk (
                 run_id           TEXT    NOT NULL,
@@ -42,6 +46,7 @@ final class SqliteRunStoreFile {
                 records_rejected INTEGER NOT NULL,
                 retries          INTEGER NOT NULL,
                 attempts         INTEGER NOT NULL,
+                started_at       INTEGER,
                 last_error       TEXT,
                 updated_at       INTEGER NOT NULL,
                 PRIMARY KEY (run_id, chunk)
@@ -126,6 +131,32 @@ final class SqliteRunStoreFile {
             statement.execute(CHUNK_DEFINITIONS_TABLE);
         } catch (SQLException e) {
             throw new LocalRunStoreException("cannot open the run store " + file + ": " + e.getMessage(), e);
+        }
+        if (!read("read the chunk table's columns", SqliteRunStoreFile::hasStartedAt)) {
+            write("add the chunk table's started_at column", connection -> {
+                if (!hasStartedAt(connection)) { // under the write lock: another process may have added it
+                    try (Statement alter = connection.createStatement()) {
+                        alter.execute("ALTER TABLE chunk ADD COLUMN started_at INTEGER");
+                    }
+                }
+                return null;
+            });
+        }
+    }
+
+    /**
+     * Whether the chunk table has {@code started_at}: a file created before the ledger kept it lacks it, and gets it
+     * when opened (its rows NULL: no start known).
+     */
+    private static boolean hasStartedAt(Connection connection) throws SQLException {
+        try (PreparedStatement columns = connection.prepareStatement("SELECT name FROM pragma_table_info('chunk')");
+             ResultSet column = columns.executeQuery()) {
+            while (column.next()) {
+                if ("started_at".equals(column.getString("name"))) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

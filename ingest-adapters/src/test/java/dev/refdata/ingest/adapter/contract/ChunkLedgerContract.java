@@ -41,6 +41,7 @@ import static org.assertj.core.api.Assertions.fail;
  * <ul>
  *   <li>a lease is live while {@code now < leaseUntil}: at {@code leaseUntil} it has expired;</li>
  *   <li>every grant counts as an attempt, except the holder of a live lease claiming again (a retried claim);</li>
+ *   <li>the claim that makes attempt 1 sets {@code startedAt} to its {@code now}; nothing later changes it;</li>
  *   <li>checkpoint, complete, fail and release need a live lease: owner, status RUNNING and {@code now < leaseUntil};</li>
  *   <li>complete, fail and release end the lease at their {@code now};</li>
  *   <li>repeating a write that already took effect (a retry after a lost response) is accepted.</li>
@@ -89,7 +90,8 @@ public abstract class ChunkLedgerContract {
         Claim claim = claim("loader-a", at(0));
 
         assertThat(claim).isEqualTo(new Claim.Granted(START, 1));
-        assertThat(state()).isEqualTo(new ChunkState(key, ChunkStatus.RUNNING, "loader-a", at(5), START, 1, null, at(0)));
+        assertThat(state()).isEqualTo(new ChunkState(key, ChunkStatus.RUNNING, "loader-a", at(5), START, 1, at(0), null,
+                at(0)));
     }
 
     @Test
@@ -120,7 +122,8 @@ public abstract class ChunkLedgerContract {
         Claim claim = ledger().claim(key, START, "loader-b", at(7), at(12));
 
         assertThat(claim).isEqualTo(new Claim.Granted(HALFWAY, 2));
-        assertThat(state()).isEqualTo(new ChunkState(key, ChunkStatus.RUNNING, "loader-b", at(12), HALFWAY, 2, null, at(7)));
+        assertThat(state()).isEqualTo(new ChunkState(key, ChunkStatus.RUNNING, "loader-b", at(12), HALFWAY, 2, at(0), null,
+                at(7)));
     }
 
     @Test
@@ -131,7 +134,8 @@ public abstract class ChunkLedgerContract {
         Claim claim = ledger().claim(key, START, "loader-a", at(2), at(8));
 
         assertThat(claim).isEqualTo(new Claim.Granted(HALFWAY, 1));
-        assertThat(state()).isEqualTo(new ChunkState(key, ChunkStatus.RUNNING, "loader-a", at(8), HALFWAY, 1, null, at(2)));
+        assertThat(state()).isEqualTo(new ChunkState(key, ChunkStatus.RUNNING, "loader-a", at(8), HALFWAY, 1, at(0), null,
+                at(2)));
     }
 
     @Test
@@ -161,6 +165,28 @@ public abstract class ChunkLedgerContract {
         assertThat(ledger().find(key)).isEmpty();
     }
 
+    @Test
+    void theFirstClaimsTimeIsTheStartAndNoLaterClaimOrWriteMovesIt() {
+        claim("loader-a", at(0));
+        ledger().checkpoint(key, "loader-a", HALFWAY, at(1), at(6));
+        claim("loader-a", at(2));
+        assertThat(state().startedAt()).as("after a checkpoint and a re-claim by the holder").isEqualTo(at(0));
+
+        claim("loader-b", at(8));
+        ledger().release(key, "loader-b", HALFWAY, at(9));
+        assertThat(state().startedAt()).as("after a takeover and a release").isEqualTo(at(0));
+
+        claim("loader-c", at(10));
+        ledger().fail(key, "loader-c", HALFWAY, "bulk rejected", at(11));
+        assertThat(state().startedAt()).as("after a failure").isEqualTo(at(0));
+
+        claim("loader-d", at(12));
+        ledger().complete(key, "loader-d", END, at(13));
+        assertThat(state()).extracting(ChunkState::status, ChunkState::attempts, ChunkState::startedAt,
+                        ChunkState::updatedAt)
+                .as("completed on the fourth attempt").containsExactly(ChunkStatus.COMPLETED, 4, at(0), at(13));
+    }
+
     // --- checkpointing ----------------------------------------------------------------------------------------
 
     @Test
@@ -169,7 +195,8 @@ public abstract class ChunkLedgerContract {
 
         ledger().checkpoint(key, "loader-a", HALFWAY, at(4), at(9));
 
-        assertThat(state()).isEqualTo(new ChunkState(key, ChunkStatus.RUNNING, "loader-a", at(9), HALFWAY, 1, null, at(4)));
+        assertThat(state()).isEqualTo(new ChunkState(key, ChunkStatus.RUNNING, "loader-a", at(9), HALFWAY, 1, at(0), null,
+                at(4)));
         assertThat(claim("loader-b", at(6)))
                 .as("the extended lease keeps others out past the first lease end")
                 .isEqualTo(new Claim.HeldByOther("loader-a", at(9)));
@@ -251,7 +278,8 @@ public abstract class ChunkLedgerContract {
 
         ledger().complete(key, "loader-a", END, at(2));
 
-        assertThat(state()).isEqualTo(new ChunkState(key, ChunkStatus.COMPLETED, "loader-a", at(2), END, 1, null, at(2)));
+        assertThat(state()).isEqualTo(new ChunkState(key, ChunkStatus.COMPLETED, "loader-a", at(2), END, 1, at(0), null,
+                at(2)));
         assertThat(claim("loader-b", at(3))).isEqualTo(new Claim.AlreadyCompleted(END.counters()));
         assertThat(claim("loader-a", at(3))).isEqualTo(new Claim.AlreadyCompleted(END.counters()));
         assertThat(claim("loader-b", at(60))).isEqualTo(new Claim.AlreadyCompleted(END.counters()));
@@ -266,12 +294,12 @@ public abstract class ChunkLedgerContract {
 
         ledger().fail(key, "loader-a", HALFWAY, "mapping conflict on field isin", at(2));
 
-        assertThat(state()).isEqualTo(new ChunkState(key, ChunkStatus.FAILED, "loader-a", at(2), HALFWAY, 1,
+        assertThat(state()).isEqualTo(new ChunkState(key, ChunkStatus.FAILED, "loader-a", at(2), HALFWAY, 1, at(0),
                 "mapping conflict on field isin", at(2)));
         assertThat(claim("loader-b", at(3)))
                 .as("failing ends the lease: no wait for the old lease end")
                 .isEqualTo(new Claim.Granted(HALFWAY, 2));
-        assertThat(state()).isEqualTo(new ChunkState(key, ChunkStatus.RUNNING, "loader-b", at(8), HALFWAY, 2,
+        assertThat(state()).isEqualTo(new ChunkState(key, ChunkStatus.RUNNING, "loader-b", at(8), HALFWAY, 2, at(0),
                 "mapping conflict on field isin", at(3)));
     }
 
@@ -281,7 +309,8 @@ public abstract class ChunkLedgerContract {
 
         ledger().release(key, "loader-a", HALFWAY, at(2));
 
-        assertThat(state()).isEqualTo(new ChunkState(key, ChunkStatus.RUNNING, "loader-a", at(2), HALFWAY, 1, null, at(2)));
+        assertThat(state()).isEqualTo(new ChunkState(key, ChunkStatus.RUNNING, "loader-a", at(2), HALFWAY, 1, at(0), null,
+                at(2)));
         assertThat(claim("loader-b", at(2))).isEqualTo(new Claim.Granted(HALFWAY, 2));
         assertThatThrownBy(() -> ledger().checkpoint(key, "loader-a", END, at(2), at(7)))
                 .as("the releaser holds nothing any more")
@@ -302,6 +331,7 @@ public abstract class ChunkLedgerContract {
                 .hasSize(loaders - 1)
                 .containsOnly(new Claim.HeldByOther(holder, at(15)));
         assertThat(state().attempts()).isEqualTo(1);
+        assertThat(state().startedAt()).isEqualTo(at(10));
     }
 
     @Test
@@ -318,6 +348,7 @@ public abstract class ChunkLedgerContract {
                 .hasSize(loaders - 1)
                 .containsOnly(new Claim.HeldByOther(holder, at(15)));
         assertThat(state().attempts()).isEqualTo(2);
+        assertThat(state().startedAt()).as("the first attempt's start").isEqualTo(at(0));
     }
 
     /** {@code loaders} threads claim {@link #key} at minute 10 with different owners, released together. */

@@ -46,7 +46,8 @@ import static org.assertj.core.api.Assertions.tuple;
  * <ul>
  *   <li>instants are kept to the millisecond;</li>
  *   <li>registered chunks are PENDING entries at their start (offset the range's start, line the first line, zero
- *       counters, no owner, no lease, no attempt) until the ledger's first claim takes one over as attempt 1;</li>
+ *       counters, no owner, no lease, no attempt, no start) until the ledger's first claim takes one over as attempt
+ *       1, started at that claim's time;</li>
  *   <li>a chunk the ledger knows but nobody registered has a state and no definition;</li>
  *   <li>registering again replaces the run's chunks while every one is PENDING (planning repeated), and is refused
  *       with {@link IllegalStateException}, changing nothing, once a chunk was claimed;</li>
@@ -247,7 +248,7 @@ public abstract class RunStoreContract {
 
     /** The entry of a registered chunk nobody claimed yet, changed at {@code updatedAt}. */
     private static ChunkState pending(ChunkDefinition chunk, Instant updatedAt) {
-        return new ChunkState(chunk.key(), ChunkStatus.PENDING, null, null, startOf(chunk), 0, null, updatedAt);
+        return new ChunkState(chunk.key(), ChunkStatus.PENDING, null, null, startOf(chunk), 0, null, null, updatedAt);
     }
 
     private static Checkpoint startOf(ChunkDefinition chunk) {
@@ -280,6 +281,7 @@ public abstract class RunStoreContract {
         Instant registeredAt = states.get(0).updatedAt();
         assertThat(states).containsExactly(pending(chunks.get(0), registeredAt), pending(chunks.get(1), registeredAt),
                 pending(chunks.get(2), registeredAt));
+        assertThat(states).extracting(ChunkState::startedAt).as("nobody claimed them: not started").containsOnlyNulls();
         assertThat(ledger().find(chunks.get(1).key())).as("the ledger's view of a registered chunk")
                 .contains(pending(chunks.get(1), registeredAt));
     }
@@ -361,7 +363,8 @@ public abstract class RunStoreContract {
                 .as("the claimed chunk is held").isEqualTo(new Claim.HeldByOther("loader-a", at(1).plus(LEASE)));
         assertThat(runs().chunkDefinitions(run)).containsExactlyElementsOf(chunks);
         assertThat(runs().chunkStates(run).get(1)).isEqualTo(new ChunkState(chunks.get(1).key(), ChunkStatus.RUNNING,
-                "loader-a", at(1).plus(LEASE), startOf(chunks.get(1)), 1, null, at(1)));
+                "loader-a", at(1).plus(LEASE), startOf(chunks.get(1)), 1, at(1), null, at(1)));
+        assertThat(runs().chunkStates(run).get(0).startedAt()).as("the chunk nobody claimed").isNull();
     }
 
     @Test
@@ -386,11 +389,12 @@ public abstract class RunStoreContract {
         List<ChunkState> states = runs().chunkStates(run);
         assertThat(states).containsExactly(
                 new ChunkState(chunks.get(0).key(), ChunkStatus.RUNNING, "loader-0", at(1).plus(LEASE),
-                        startOf(chunks.get(0)), 1, null, at(1)),
+                        startOf(chunks.get(0)), 1, at(1), null, at(1)),
                 new ChunkState(chunks.get(1).key(), ChunkStatus.RUNNING, "loader-1", at(2).plus(LEASE), halfway, 1,
-                        null, at(2)),
-                new ChunkState(chunks.get(2).key(), ChunkStatus.COMPLETED, "loader-2", at(3), done, 1, null, at(3)),
-                new ChunkState(chunks.get(3).key(), ChunkStatus.FAILED, "loader-3", at(4), broken, 1,
+                        at(1), null, at(2)),
+                new ChunkState(chunks.get(2).key(), ChunkStatus.COMPLETED, "loader-2", at(3), done, 1, at(1), null,
+                        at(3)),
+                new ChunkState(chunks.get(3).key(), ChunkStatus.FAILED, "loader-3", at(4), broken, 1, at(1),
                         "mapping conflict on field coupon", at(4)),
                 pending(chunks.get(4), registeredAt));
         assertThat(states).allSatisfy(state -> assertThat(ledger().find(state.key())).as("the ledger agrees")
@@ -405,7 +409,7 @@ public abstract class RunStoreContract {
         ledger().claim(unregistered, start, "loader-a", at(1), at(1).plus(LEASE));
 
         assertThat(runs().chunkStates(run)).containsExactly(new ChunkState(unregistered, ChunkStatus.RUNNING,
-                "loader-a", at(1).plus(LEASE), start, 1, null, at(1)));
+                "loader-a", at(1).plus(LEASE), start, 1, at(1), null, at(1)));
         assertThat(runs().chunkDefinitions(run)).isEmpty();
     }
 

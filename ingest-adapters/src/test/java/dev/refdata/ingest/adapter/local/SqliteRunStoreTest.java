@@ -15,11 +15,16 @@ import dev.refdata.ingest.core.domain.RunRecord;
 import dev.refdata.ingest.core.domain.RunSource;
 import dev.refdata.ingest.core.domain.RunStatus;
 import dev.refdata.ingest.core.port.out.ChunkLedger;
+import dev.refdata.ingest.core.port.out.ChunkLedger.Claim;
 import dev.refdata.ingest.core.port.out.RunStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -76,6 +81,51 @@ class SqliteRunStoreTest extends RunStoreContract {
         RunStore runs = LocalRunStores.runStore(ledgerFirst);
 
         assertThat(runs.chunkStates(key.run())).containsExactly(
-                new ChunkState(key, ChunkStatus.RUNNING, "loader-a", NOW.plusSeconds(300), start, 1, null, NOW));
+                new ChunkState(key, ChunkStatus.RUNNING, "loader-a", NOW.plusSeconds(300), start, 1, NOW, null, NOW));
+    }
+
+    @Test
+    void aFileWrittenBeforeStartsWereKeptOpensWithoutStartsAndTheNextClaimSetsOne() throws SQLException {
+        Path old = directory.resolve("before-started-at.db");
+        ChunkKey running = new ChunkKey(new RunId("old-file"), 0);
+        ChunkKey completed = new ChunkKey(running.run(), 1);
+        Checkpoint start = new Checkpoint(0, 2, ChunkCounters.ZERO);
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + old);
+             Statement statement = connection.createStatement()) {
+            // the chunk table as the ledger created it before it kept started_at
+            statement.execute("""
+                    CREATE TABLE chunk (
+                        run_id TEXT NOT NULL, chunk INTEGER NOT NULL, status TEXT NOT NULL, owner TEXT,
+                        lease_until INTEGER, next_offset INTEGER NOT NULL, next_line INTEGER NOT NULL,
+                        records_read INTEGER NOT NULL, records_indexed INTEGER NOT NULL,
+                        records_deleted INTEGER NOT NULL, records_stale INTEGER NOT NULL,
+                        records_rejected INTEGER NOT NULL, retries INTEGER NOT NULL, attempts INTEGER NOT NULL,
+                        last_error TEXT, updated_at INTEGER NOT NULL, PRIMARY KEY (run_id, chunk)
+                    ) STRICT""");
+            long now = NOW.toEpochMilli();
+            long leaseUntil = NOW.plusSeconds(300).toEpochMilli();
+            statement.execute("INSERT INTO chunk VALUES ('old-file', 0, 'RUNNING', 'loader-a', " + leaseUntil
+                    + ", 0, 2, 0, 0, 0, 0, 0, 0, 1, NULL, " + now + ")");
+            statement.execute("INSERT INTO chunk VALUES ('old-file', 1, 'COMPLETED', 'loader-b', " + now
+                    + ", 90, 12, 10, 10, 0, 0, 0, 0, 2, NULL, " + now + ")");
+        }
+
+        RunStore runs = LocalRunStores.runStore(old);
+        ChunkLedger ledger = LocalRunStores.chunkLedger(old);
+
+        assertThat(runs.chunkStates(running.run())).containsExactly(
+                new ChunkState(running, ChunkStatus.RUNNING, "loader-a", NOW.plusSeconds(300), start, 1, null, null,
+                        NOW),
+                new ChunkState(completed, ChunkStatus.COMPLETED, "loader-b", NOW,
+                        new Checkpoint(90, 12, new ChunkCounters(10, 10, 0, 0, 0, 0)), 2, null, null, NOW));
+        Instant later = NOW.plusSeconds(60);
+        assertThat(ledger.claim(running, start, "loader-a", later, later.plusSeconds(300)))
+                .as("the holder claiming again").isEqualTo(new Claim.Granted(start, 1));
+        assertThat(ledger.find(running)).get().extracting(ChunkState::startedAt)
+                .as("no start was known: the claim's time is the best there is").isEqualTo(later);
+        ledger.checkpoint(running, "loader-a", start, later.plusSeconds(1), later.plusSeconds(301));
+        assertThat(ledger.find(running)).get().extracting(ChunkState::startedAt).isEqualTo(later);
+        assertThat(LocalRunStores.runStore(old).chunkStates(running.run())).as("opened again: already upgraded")
+                .isEqualTo(runs.chunkStates(running.run()));
     }
 }

@@ -4,12 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refdata.ingest.adapter.config.ProcessClients;
 import dev.refdata.ingest.adapter.config.RuntimeSettings;
-import dev.refdata.ingest.adapter.dynamodb.DynamoDbRunStore;
-import dev.refdata.ingest.adapter.opensearch.OpenSearchClientSettings;
-import dev.refdata.ingest.adapter.opensearch.OpenSearchSinks;
-import dev.refdata.ingest.adapter.s3.S3ClientSettings;
-import dev.refdata.ingest.adapter.s3.S3ObjectStores;
 import dev.refdata.ingest.core.domain.RunId;
 import dev.refdata.ingest.core.domain.RunMode;
 import dev.refdata.ingest.core.domain.RunSource;
@@ -18,7 +14,6 @@ import dev.refdata.ingest.core.port.in.PlanRunCommand;
 import dev.refdata.ingest.core.port.in.PlanRunUseCase;
 import dev.refdata.ingest.core.service.PlanRunService;
 import dev.refdata.ingest.core.service.PlanRunSettings;
-import dev.refdata.ingest.core.spec.DatasetCatalog;
 import dev.refdata.ingest.core.spec.InvalidDatasetSpecException;
 
 import java.io.IOException;
@@ -45,7 +40,7 @@ public final class ChunkerHandler implements RequestStreamHandler {
 
     /** Used by the Lambda runtime: wires S3, DynamoDB and OpenSearch from the environment, once per container. */
     public ChunkerHandler() {
-        this(wire(RuntimeSettings.from(System.getenv())));
+        this(wire(ProcessClients.fromEnvironment()));
     }
 
     /** For tests and other hosts: the use case comes in ready-made. */
@@ -53,21 +48,10 @@ public final class ChunkerHandler implements RequestStreamHandler {
         this.planRun = Objects.requireNonNull(planRun, "planRun");
     }
 
-    private static PlanRunUseCase wire(RuntimeSettings settings) {
-        S3ClientSettings s3 = S3ClientSettings.forRegion(settings.region());
-        s3 = settings.s3EndpointOverride().map(s3::withEndpointOverride).orElse(s3);
-        OpenSearchClientSettings.Builder search = OpenSearchClientSettings.builder(settings.openSearchUrl());
-        switch (settings.openSearchAuth()) {
-            case SIGV4_ES -> search.sigV4(settings.region(), OpenSearchClientSettings.AwsService.ES);
-            case SIGV4_AOSS -> search.sigV4(settings.region(), OpenSearchClientSettings.AwsService.AOSS);
-            case NONE -> { }
-        }
-        return new PlanRunService(
-                S3ObjectStores.of(S3ObjectStores.createClient(s3)),
-                DynamoDbRunStore.runStore(DynamoDbRunStore.createClient(settings.region(),
-                        settings.dynamoDbEndpointOverride().orElse(null)), settings.runTable()),
-                OpenSearchSinks.create(search.build()).admin(),
-                settings.datasetsDirectory().map(DatasetCatalog::withDirectory).orElseGet(DatasetCatalog::builtIn),
+    private static PlanRunUseCase wire(ProcessClients clients) {
+        RuntimeSettings settings = clients.settings();
+        return new PlanRunService(clients.objectStore(), clients.runStore(), clients.openSearch().admin(),
+                clients.datasets(),
                 new PlanRunSettings(settings.requireArtifactsBucket(), settings.timeZone(), settings.targetChunkBytes()),
                 Clock.systemUTC());
     }

@@ -90,6 +90,12 @@ public final class VerifyRunService implements VerifyRunUseCase {
         return new Verification(run, command).run();
     }
 
+    /** How long an ended chunk took from its first claim to its last change; null if not ended or not started. */
+    private static Long durationMillis(ChunkState s) {
+        boolean ended = s != null && (s.status() == ChunkStatus.COMPLETED || s.status() == ChunkStatus.FAILED);
+        return ended && s.startedAt() != null ? Duration.between(s.startedAt(), s.updatedAt()).toMillis() : null;
+    }
+
     /** A record kept for the sample: its place and fields, not the read buffer it came from. */
     private record Sampled(int chunk, long line, List<String> fields) {
         String field(int index) {
@@ -156,7 +162,8 @@ public final class VerifyRunService implements VerifyRunUseCase {
                 ChunkCounters counters = s == null ? ChunkCounters.ZERO : s.checkpoint().counters();
                 chunkLines.add(new RunReport.ChunkLine(c.key().chunk(), c.object().toString(), c.range().start(),
                         c.range().end(), c.firstLine(), c.records(), status.name(), s == null ? 0 : s.attempts(),
-                        s == null ? null : s.lastError(), counters, s == null ? null : s.updatedAt()));
+                        s == null ? null : s.lastError(), counters, s == null ? null : s.startedAt(),
+                        s == null ? null : s.updatedAt(), durationMillis(s)));
                 totals = totals.plus(counters);
                 if (status != ChunkStatus.COMPLETED) {
                     unfinished.add("#" + c.key().chunk() + " " + status

@@ -32,9 +32,19 @@ public record RunReport(String run, String dataset, String businessDate, String 
                         double recordsPerSecond, ChunkCounters totals, long expectedRecords, List<ChunkLine> chunks,
                         List<RejectLine> firstRejects, List<Check> checks) {
 
-    /** One chunk in the report. */
+    /**
+     * One chunk in the report.
+     *
+     * @param startedAt      when a loader first claimed the chunk, or null when nobody did (or the store did not
+     *                       keep it)
+     * @param updatedAt      when the chunk last changed, or null for a chunk the store does not know
+     * @param durationMillis for a COMPLETED or FAILED chunk, {@code updatedAt - startedAt}: from the first claim to
+     *                       the end of the last attempt, every attempt and the time between them included (the
+     *                       loaders' clocks, so skew between them shows); null for any other chunk or without a start
+     */
     public record ChunkLine(int chunk, String object, long start, long end, long firstLine, long plannedRecords,
-                            String status, int attempts, String lastError, ChunkCounters counters, Instant updatedAt) {
+                            String status, int attempts, String lastError, ChunkCounters counters, Instant startedAt,
+                            Instant updatedAt, Long durationMillis) {
     }
 
     /** One rejected record in the report. */

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -141,6 +142,61 @@ class VerifyRunServiceTest {
                 "index count equals the distinct ids written", "sampled records match the index", "alias swapped");
         assertThat(report.get("checks").toString()).contains("1970 distinct ids expected")
                 .contains("100 records fetched back and equal field by field");
+        assertThat(report.get("chunks")).allSatisfy(line -> {
+            assertThat(line.get("startedAt").isTextual()).as("startedAt of %s", line).isTrue();
+            assertThat(line.get("durationMillis").isIntegralNumber()).as("durationMillis of %s", line).isTrue();
+            assertThat(line.get("durationMillis").asLong()).as("durationMillis of %s", line).isNotNegative()
+                    .isEqualTo(Duration.between(Instant.parse(line.get("startedAt").asText()),
+                            Instant.parse(line.get("updatedAt").asText())).toMillis());
+        });
+    }
+
+    @Test
+    void everyChunkLineCarriesWhenTheChunkWasFirstClaimedAndHowLongItTookOnceEnded() throws IOException {
+        PlanRunResult plan = plan(SampleOptions.builder().records(1_000).build(), RunMode.FULL, LocalDate.of(2026, 11, 27));
+        List<ChunkDefinition> chunks = runs.chunkDefinitions(plan.runId());
+        assertThat(chunks).as("enough chunks for every case").hasSizeGreaterThan(3);
+        Instant t0 = clock.instant();
+        // chunk 0: claimed by a loader that vanished, taken over once its lease expired and loaded, 90 s after the claim
+        ChunkDefinition completed = chunks.get(0);
+        ledger.claim(completed.key(), Checkpoint.startOfRange(completed), "vanished", t0, t0.plusSeconds(60));
+        clock.advance(Duration.ofSeconds(90));
+        loader.load(new LoadChunkCommand(completed.key(), completed.object(), completed.range(), completed.firstLine(),
+                completed.records(), "instruments", completed.columns(), plan.targetIndex(), "artifacts", "loader"),
+                TimeBudget.UNLIMITED);
+        // chunk 1: claimed, failed 30 s later
+        ChunkDefinition failed = chunks.get(1);
+        ledger.claim(failed.key(), Checkpoint.startOfRange(failed), "loader", clock.instant(),
+                clock.instant().plusSeconds(300));
+        clock.advance(Duration.ofSeconds(30));
+        ledger.fail(failed.key(), "loader", Checkpoint.startOfRange(failed), "OpenSearch unreachable", clock.instant());
+        // chunk 2: claimed 7 s later and still running; the rest never claimed
+        clock.advance(Duration.ofSeconds(7));
+        ChunkDefinition running = chunks.get(2);
+        ledger.claim(running.key(), Checkpoint.startOfRange(running), "loader", clock.instant(),
+                clock.instant().plusSeconds(300));
+        clock.advance(Duration.ofSeconds(1));
+
+        VerifyRunResult result = verifier.verify(VerifyRunCommand.strict(plan.runId()));
+
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        JsonNode lines = report(result).get("chunks");
+        assertThat(lines).hasSize(chunks.size());
+        assertThat(lines.get(0).get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(lines.get(0).get("attempts").asInt()).isEqualTo(2);
+        assertThat(Instant.parse(lines.get(0).get("startedAt").asText())).as("the first attempt's claim").isEqualTo(t0);
+        assertThat(lines.get(0).get("durationMillis").asLong()).isEqualTo(90_000);
+        assertThat(lines.get(1).get("status").asText()).isEqualTo("FAILED");
+        assertThat(Instant.parse(lines.get(1).get("startedAt").asText())).isEqualTo(t0.plusSeconds(90));
+        assertThat(lines.get(1).get("durationMillis").asLong()).isEqualTo(30_000);
+        assertThat(lines.get(2).get("status").asText()).isEqualTo("RUNNING");
+        assertThat(Instant.parse(lines.get(2).get("startedAt").asText())).isEqualTo(t0.plusSeconds(127));
+        assertThat(lines.get(2).get("durationMillis").isNull()).as("a running chunk has no duration yet").isTrue();
+        for (int n = 3; n < chunks.size(); n++) {
+            assertThat(lines.get(n).get("status").asText()).isEqualTo("PENDING");
+            assertThat(lines.get(n).get("startedAt").isNull()).as("chunk %d never claimed", n).isTrue();
+            assertThat(lines.get(n).get("durationMillis").isNull()).as("chunk %d never claimed", n).isTrue();
+        }
     }
 
     @Test
@@ -174,7 +230,7 @@ class VerifyRunServiceTest {
         // a corrupted expectation: the store says the chunk read one record fewer than planned
         ChunkCounters wrong = new ChunkCounters(c.records() - 1, c.records() - 1, 0, 0, 0, 0);
         ledger.overwrite(new ChunkState(c.key(), ChunkStatus.COMPLETED, "x", null,
-                new Checkpoint(c.range().end(), c.firstLine() + 1, wrong), 1, null, clock.instant()));
+                new Checkpoint(c.range().end(), c.firstLine() + 1, wrong), 1, clock.instant(), null, clock.instant()));
 
         VerifyRunResult result = verifier.verify(VerifyRunCommand.strict(plan.runId()));
 

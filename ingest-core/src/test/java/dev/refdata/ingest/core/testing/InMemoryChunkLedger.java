@@ -25,7 +25,7 @@ public final class InMemoryChunkLedger implements ChunkLedger {
     public synchronized Claim claim(ChunkKey key, Checkpoint initial, String owner, Instant now, Instant leaseUntil) {
         ChunkState s = chunks.get(key);
         if (s == null) {
-            chunks.put(key, new ChunkState(key, ChunkStatus.RUNNING, owner, leaseUntil, initial, 1, null, now));
+            chunks.put(key, new ChunkState(key, ChunkStatus.RUNNING, owner, leaseUntil, initial, 1, now, null, now));
             return new Claim.Granted(initial, 1);
         }
         if (s.status() == ChunkStatus.COMPLETED) {
@@ -36,7 +36,7 @@ public final class InMemoryChunkLedger implements ChunkLedger {
             return new Claim.HeldByOther(s.owner(), s.leaseUntil());
         }
         chunks.put(key, new ChunkState(key, ChunkStatus.RUNNING, owner, leaseUntil, s.checkpoint(), s.attempts() + 1,
-                s.lastError(), now));
+                s.startedAt() == null ? now : s.startedAt(), s.lastError(), now));
         return new Claim.Granted(s.checkpoint(), s.attempts() + 1);
     }
 
@@ -57,25 +57,29 @@ public final class InMemoryChunkLedger implements ChunkLedger {
     public synchronized void checkpoint(ChunkKey key, String owner, Checkpoint checkpoint, Instant now, Instant leaseUntil) {
         ChunkState s = held(key, owner);
         checkpoints.add(checkpoint);
-        chunks.put(key, new ChunkState(key, ChunkStatus.RUNNING, owner, leaseUntil, checkpoint, s.attempts(), s.lastError(), now));
+        chunks.put(key, new ChunkState(key, ChunkStatus.RUNNING, owner, leaseUntil, checkpoint, s.attempts(), s.startedAt(),
+                s.lastError(), now));
     }
 
     @Override
     public synchronized void complete(ChunkKey key, String owner, Checkpoint last, Instant now) {
         ChunkState s = held(key, owner);
-        chunks.put(key, new ChunkState(key, ChunkStatus.COMPLETED, owner, null, last, s.attempts(), null, now));
+        chunks.put(key, new ChunkState(key, ChunkStatus.COMPLETED, owner, null, last, s.attempts(), s.startedAt(), null,
+                now));
     }
 
     @Override
     public synchronized void fail(ChunkKey key, String owner, Checkpoint last, String reason, Instant now) {
         ChunkState s = held(key, owner);
-        chunks.put(key, new ChunkState(key, ChunkStatus.FAILED, owner, null, last, s.attempts(), reason, now));
+        chunks.put(key, new ChunkState(key, ChunkStatus.FAILED, owner, null, last, s.attempts(), s.startedAt(), reason,
+                now));
     }
 
     @Override
     public synchronized void release(ChunkKey key, String owner, Checkpoint checkpoint, Instant now) {
         ChunkState s = held(key, owner);
-        chunks.put(key, new ChunkState(key, ChunkStatus.RUNNING, owner, now, checkpoint, s.attempts(), s.lastError(), now));
+        chunks.put(key, new ChunkState(key, ChunkStatus.RUNNING, owner, now, checkpoint, s.attempts(), s.startedAt(),
+                s.lastError(), now));
     }
 
     /** Sets a chunk's state directly, as a corrupted or hand-edited store would hold it. */

@@ -68,7 +68,7 @@ public final class InMemoryRunStore implements RunStore {
         List<ChunkState> states = new ArrayList<>();
         for (ChunkDefinition c : chunkDefinitions(run)) {
             states.add(ledger.find(c.key()).orElse(new ChunkState(c.key(), ChunkStatus.PENDING, null, null,
-                    new Checkpoint(c.range().start(), c.firstLine(), ChunkCounters.ZERO), 0, null, Instant.EPOCH)));
+                    new Checkpoint(c.range().start(), c.firstLine(), ChunkCounters.ZERO), 0, null, null, Instant.EPOCH)));
         }
         return states;
     }

@@ -4,12 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refdata.ingest.adapter.config.ProcessClients;
 import dev.refdata.ingest.adapter.config.RuntimeSettings;
-import dev.refdata.ingest.adapter.dynamodb.DynamoDbRunStore;
-import dev.refdata.ingest.adapter.opensearch.OpenSearchClientSettings;
-import dev.refdata.ingest.adapter.opensearch.OpenSearchSinks;
-import dev.refdata.ingest.adapter.s3.S3ClientSettings;
-import dev.refdata.ingest.adapter.s3.S3ObjectStores;
 import dev.refdata.ingest.core.domain.ByteRange;
 import dev.refdata.ingest.core.domain.ChunkKey;
 import dev.refdata.ingest.core.domain.ObjectRef;
@@ -22,7 +18,6 @@ import dev.refdata.ingest.core.port.in.LoadChunkCommand;
 import dev.refdata.ingest.core.port.in.LoadChunkResult;
 import dev.refdata.ingest.core.port.in.LoadChunkUseCase;
 import dev.refdata.ingest.core.port.in.LoadChunkUseCase.TimeBudget;
-import dev.refdata.ingest.core.spec.DatasetCatalog;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,11 +43,11 @@ public final class LoaderHandler implements RequestStreamHandler {
 
     /** Used by the Lambda runtime: wires S3, DynamoDB and OpenSearch from the environment, once per container. */
     public LoaderHandler() {
-        this(RuntimeSettings.from(System.getenv()));
+        this(ProcessClients.fromEnvironment());
     }
 
-    private LoaderHandler(RuntimeSettings settings) {
-        this(wire(settings), settings.requireArtifactsBucket());
+    private LoaderHandler(ProcessClients clients) {
+        this(wire(clients), clients.settings().requireArtifactsBucket());
     }
 
     /** For tests and other hosts: the use case comes in ready-made. */
@@ -61,27 +56,13 @@ public final class LoaderHandler implements RequestStreamHandler {
         this.rejectsBucket = Objects.requireNonNull(rejectsBucket, "rejectsBucket");
     }
 
-    private static LoadChunkUseCase wire(RuntimeSettings settings) {
-        S3ClientSettings s3 = S3ClientSettings.forRegion(settings.region());
-        s3 = settings.s3EndpointOverride().map(s3::withEndpointOverride).orElse(s3);
-        OpenSearchClientSettings.Builder search = OpenSearchClientSettings.builder(settings.openSearchUrl())
-                .maxConnections(settings.bulkInFlight() * 2);
-        switch (settings.openSearchAuth()) {
-            case SIGV4_ES -> search.sigV4(settings.region(), OpenSearchClientSettings.AwsService.ES);
-            case SIGV4_AOSS -> search.sigV4(settings.region(), OpenSearchClientSettings.AwsService.AOSS);
-            case NONE -> { }
-        }
+    private static LoadChunkUseCase wire(ProcessClients clients) {
+        RuntimeSettings settings = clients.settings();
         LoadSettings load = LoadSettings.DEFAULTS.withMaxInFlight(settings.bulkInFlight())
                 .withMaxBulkBytes(settings.bulkBytes())
                 .withBudgetMargin(settings.budgetMargin());
-        return new LoadChunkService(
-                S3ObjectStores.of(S3ObjectStores.createClient(s3)),
-                DynamoDbRunStore.chunkLedger(DynamoDbRunStore.createClient(settings.region(),
-                        settings.dynamoDbEndpointOverride().orElse(null)), settings.runTable()),
-                OpenSearchSinks.create(search.build()).sink(),
-                settings.datasetsDirectory().map(DatasetCatalog::withDirectory).orElseGet(DatasetCatalog::builtIn),
-                load,
-                Clock.systemUTC());
+        return new LoadChunkService(clients.objectStore(), clients.chunkLedger(), clients.openSearch().sink(),
+                clients.datasets(), load, Clock.systemUTC());
     }
 
     @Override

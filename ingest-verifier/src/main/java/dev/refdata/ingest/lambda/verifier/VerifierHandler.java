@@ -4,19 +4,13 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.refdata.ingest.adapter.config.RuntimeSettings;
-import dev.refdata.ingest.adapter.dynamodb.DynamoDbRunStore;
-import dev.refdata.ingest.adapter.opensearch.OpenSearchClientSettings;
-import dev.refdata.ingest.adapter.opensearch.OpenSearchSinks;
-import dev.refdata.ingest.adapter.s3.S3ClientSettings;
-import dev.refdata.ingest.adapter.s3.S3ObjectStores;
+import dev.refdata.ingest.adapter.config.ProcessClients;
 import dev.refdata.ingest.core.domain.ChunkCounters;
 import dev.refdata.ingest.core.domain.RunId;
 import dev.refdata.ingest.core.port.in.VerifyRunCommand;
 import dev.refdata.ingest.core.port.in.VerifyRunResult;
 import dev.refdata.ingest.core.port.in.VerifyRunUseCase;
 import dev.refdata.ingest.core.service.VerifyRunService;
-import dev.refdata.ingest.core.spec.DatasetCatalog;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,7 +44,7 @@ public final class VerifierHandler implements RequestStreamHandler {
 
     /** Used by the Lambda runtime: wires S3, DynamoDB and OpenSearch from the environment, once per container. */
     public VerifierHandler() {
-        this(wire(RuntimeSettings.from(System.getenv())));
+        this(wire(ProcessClients.fromEnvironment()));
     }
 
     /** For tests and other hosts: the use case comes in ready-made. */
@@ -58,22 +52,9 @@ public final class VerifierHandler implements RequestStreamHandler {
         this.verifyRun = Objects.requireNonNull(verifyRun, "verifyRun");
     }
 
-    private static VerifyRunUseCase wire(RuntimeSettings settings) {
-        S3ClientSettings s3 = S3ClientSettings.forRegion(settings.region());
-        s3 = settings.s3EndpointOverride().map(s3::withEndpointOverride).orElse(s3);
-        OpenSearchClientSettings.Builder search = OpenSearchClientSettings.builder(settings.openSearchUrl());
-        switch (settings.openSearchAuth()) {
-            case SIGV4_ES -> search.sigV4(settings.region(), OpenSearchClientSettings.AwsService.ES);
-            case SIGV4_AOSS -> search.sigV4(settings.region(), OpenSearchClientSettings.AwsService.AOSS);
-            case NONE -> { }
-        }
-        return new VerifyRunService(
-                S3ObjectStores.of(S3ObjectStores.createClient(s3)),
-                DynamoDbRunStore.runStore(DynamoDbRunStore.createClient(settings.region(),
-                        settings.dynamoDbEndpointOverride().orElse(null)), settings.runTable()),
-                OpenSearchSinks.create(search.build()).admin(),
-                settings.datasetsDirectory().map(DatasetCatalog::withDirectory).orElseGet(DatasetCatalog::builtIn),
-                settings.requireArtifactsBucket(), Clock.systemUTC());
+    private static VerifyRunUseCase wire(ProcessClients clients) {
+        return new VerifyRunService(clients.objectStore(), clients.runStore(), clients.openSearch().admin(),
+                clients.datasets(), clients.settings().requireArtifactsBucket(), Clock.systemUTC());
     }
 
     @Override
