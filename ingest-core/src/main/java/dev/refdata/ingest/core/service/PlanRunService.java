@@ -60,6 +60,8 @@ public final class PlanRunService implements PlanRunUseCase {
     private static final Logger LOG = LoggerFactory.getLogger(PlanRunService.class);
     private static final DateTimeFormatter COMPACT_DATE = DateTimeFormatter.BASIC_ISO_DATE;
     private static final JsonFactory JSON = new JsonFactory();
+    /** Longer than any planner can run (a Lambda stops at 15 minutes): a run still PLANNING after this was abandoned. */
+    static final java.time.Duration ABANDONED_PLANNING = java.time.Duration.ofMinutes(20);
 
     private final ObjectStore objects;
     private final RunStore runs;
@@ -108,12 +110,16 @@ public final class PlanRunService implements PlanRunUseCase {
         RunStore.Creation creation = runs.create(fresh);
         RunRecord run = creation.run();
         if (!creation.created()) {
-            if (run.status() == RunStatus.FAILED && run.manifest() == null) {
-                // it failed while planning (a bad file, say): a new trigger plans it again
+            boolean failedPlanning = run.status() == RunStatus.FAILED && run.manifest() == null;
+            boolean abandonedPlanning = run.status() == RunStatus.PLANNING
+                    && run.updatedAt().plus(ABANDONED_PLANNING).isBefore(now);
+            if (failedPlanning || abandonedPlanning) {
+                // it failed while planning (a bad file, say), or its planner died (a timeout): plan it again
+                RunStatus from = run.status();
                 run = new RunRecord(id, run.dataset(), run.businessDate(), run.mode(), run.source(),
                         RunStatus.PLANNING, run.alias(), null, null, 0, 0, run.executions() + 1, null,
                         run.createdAt(), now);
-                runs.update(run, Set.of(RunStatus.FAILED));
+                runs.update(run, Set.of(from));
             } else {
                 LOG.info("run {} exists already ({}): nothing planned", id, run.status());
                 return new PlanRunResult(id, run.status(), false, run.manifest(), run.chunkCount(),

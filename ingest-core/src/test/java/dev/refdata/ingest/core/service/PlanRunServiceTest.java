@@ -193,6 +193,27 @@ class PlanRunServiceTest {
     }
 
     @Test
+    void aRunWhosePlannerDiedIsPlannedAgainOnlyOnceItIsSurelyAbandoned() throws IOException {
+        objects.with(new ObjectRef("feeds", "i.csv"), sample(100, 1));
+        PlanRunCommand command = full(RunSource.object("feeds", "i.csv"));
+        RunRecord stuck = new RunRecord(PlanRunService.runIdFor("instruments", DATE, RunMode.FULL,
+                RunSource.object("feeds", "i.csv")), "instruments", DATE, RunMode.FULL, RunSource.object("feeds", "i.csv"),
+                RunStatus.PLANNING, "instruments", null, null, 0, 0, 1, null, clock.instant(), clock.instant());
+        runs.create(stuck); // a planner that timed out after creating the run
+
+        clock.advance(java.time.Duration.ofMinutes(5));
+        PlanRunResult tooSoon = planner.plan(command);
+        assertThat(tooSoon.created()).as("a planner may still be at work").isFalse();
+        assertThat(tooSoon.status()).isEqualTo(RunStatus.PLANNING);
+
+        clock.advance(java.time.Duration.ofMinutes(20));
+        PlanRunResult replanned = planner.plan(command);
+        assertThat(replanned.created()).isTrue();
+        assertThat(replanned.execution()).isEqualTo(2);
+        assertThat(replanned.expectedRecords()).isEqualTo(100);
+    }
+
+    @Test
     void somethingOtherThanCsvUnderThePrefixIsNamed() throws IOException {
         objects.with(new ObjectRef("feeds", "d/i.csv"), sample(10, 1))
                 .with(new ObjectRef("feeds", "d/readme.txt"), "hello".getBytes());
