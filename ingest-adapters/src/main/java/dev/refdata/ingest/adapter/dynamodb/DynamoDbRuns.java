@@ -117,7 +117,7 @@ final class DynamoDbRuns implements RunStore {
      */
     @Override
     public void registerChunks(RunId run, List<ChunkDefinition> chunks) {
-        requireChunksOf(run, chunks);
+        RunStore.requireChunksOf(run, chunks);
         Set<Integer> registered = new HashSet<>();
         for (Map<String, AttributeValue> item : chunkItems(run, List.of(SORT_KEY, ChunkItem.STATUS))) {
             ChunkKey key = ChunkItem.chunkKey(run, item);
@@ -251,21 +251,6 @@ final class DynamoDbRuns implements RunStore {
         }
     }
 
-    /** Every chunk belongs to {@code run} and has a number of its own. */
-    private static void requireChunksOf(RunId run, List<ChunkDefinition> chunks) {
-        Objects.requireNonNull(run, "run");
-        Objects.requireNonNull(chunks, "chunks");
-        Set<Integer> numbers = new HashSet<>();
-        for (ChunkDefinition chunk : chunks) {
-            Objects.requireNonNull(chunk, "chunk");
-            if (!chunk.key().run().equals(run)) {
-                throw new IllegalArgumentException("chunk " + chunk.key() + " is not a chunk of run " + run);
-            }
-            if (!numbers.add(chunk.key().chunk())) {
-                throw new IllegalArgumentException("chunk " + chunk.key() + " is given twice");
-            }
-        }
-    }
 
     @Override
     public String toString() {

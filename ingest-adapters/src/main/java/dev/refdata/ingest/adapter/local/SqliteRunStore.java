@@ -139,7 +139,7 @@ final class SqliteRunStore implements RunStore {
 
     @Override
     public void registerChunks(RunId run, List<ChunkDefinition> chunks) {
-        requireChunksOf(run, chunks);
+        RunStore.requireChunksOf(run, chunks);
         long now = clock.instant().toEpochMilli();
         file.write("register the chunks of run " + run, connection -> {
             refuseOnceClaimed(connection, run);
@@ -304,21 +304,6 @@ final class SqliteRunStore implements RunStore {
         return EnumSet.copyOf(expected);
     }
 
-    /** Every chunk belongs to {@code run} and has a number of its own. */
-    private static void requireChunksOf(RunId run, List<ChunkDefinition> chunks) {
-        Objects.requireNonNull(run, "run");
-        Objects.requireNonNull(chunks, "chunks");
-        Set<Integer> numbers = new HashSet<>();
-        for (ChunkDefinition chunk : chunks) {
-            Objects.requireNonNull(chunk, "chunk");
-            if (!chunk.key().run().equals(run)) {
-                throw new IllegalArgumentException("chunk " + chunk.key() + " is not a chunk of run " + run);
-            }
-            if (!numbers.add(chunk.key().chunk())) {
-                throw new IllegalArgumentException("chunk " + chunk.key() + " is given twice");
-            }
-        }
-    }
 
     @Override
     public String toString() {

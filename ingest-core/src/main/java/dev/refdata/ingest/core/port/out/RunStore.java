@@ -48,6 +48,22 @@ public interface RunStore {
     /** The most recent runs, newest first. */
     List<RunRecord> recent(int limit);
 
+    /** Argument check shared by implementations: every chunk belongs to {@code run} and has a number of its own. */
+    static void requireChunksOf(RunId run, List<ChunkDefinition> chunks) {
+        Objects.requireNonNull(run, "run");
+        Objects.requireNonNull(chunks, "chunks");
+        java.util.Set<Integer> numbers = new java.util.HashSet<>();
+        for (ChunkDefinition chunk : chunks) {
+            Objects.requireNonNull(chunk, "chunk");
+            if (!chunk.key().run().equals(run)) {
+                throw new IllegalArgumentException("chunk " + chunk.key() + " is not a chunk of run " + run);
+            }
+            if (!numbers.add(chunk.key().chunk())) {
+                throw new IllegalArgumentException("chunk " + chunk.key() + " is given twice");
+            }
+        }
+    }
+
     /** The result of {@link #create}: the stored run and whether this call created it. */
     record Creation(RunRecord run, boolean created) {
         public Creation {
