@@ -91,14 +91,7 @@ public final class OpenSearchIndexAdmin implements IndexAdmin {
     public boolean indexExists(String index) {
         IndexNames.require(index);
         URI node = transport.nextNode();
-        String action = "check index '" + index + "'";
-        return send(new HttpHead(OpenSearchTransport.uri(node, index)), action, node, response -> {
-            if (response.getCode() == 404) {
-                return false;
-            }
-            requireSuccess(response, action, node);
-            return true;
-        });
+        return foundOrAbsent(new HttpHead(OpenSearchTransport.uri(node, index)), "check index '" + index + "'", node);
     }
 
     /** Deletes {@code index}; {@code false} if it did not exist. */
@@ -106,8 +99,12 @@ public final class OpenSearchIndexAdmin implements IndexAdmin {
     public boolean deleteIndex(String index) {
         IndexNames.require(index);
         URI node = transport.nextNode();
-        String action = "delete index '" + index + "'";
-        return send(new HttpDelete(OpenSearchTransport.uri(node, index)), action, node, response -> {
+        return foundOrAbsent(new HttpDelete(OpenSearchTransport.uri(node, index)), "delete index '" + index + "'", node);
+    }
+
+    /** Sends a request about one index: {@code false} when the server answers 404, {@code true} on success. */
+    private boolean foundOrAbsent(ClassicHttpRequest request, String action, URI node) {
+        return send(request, action, node, response -> {
             if (response.getCode() == 404) {
                 return false;
             }
