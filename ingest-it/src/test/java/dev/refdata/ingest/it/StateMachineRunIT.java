@@ -1,0 +1,212 @@
+package dev.refdata.ingest.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.refdata.ingest.adapter.dynamodb.DynamoDbRunStore;
+import dev.refdata.ingest.adapter.opensearch.OpenSearchClientSettings;
+import dev.refdata.ingest.adapter.opensearch.OpenSearchHttpClient;
+import dev.refdata.ingest.adapter.s3.S3ObjectStores;
+import dev.refdata.ingest.core.domain.RunId;
+import dev.refdata.ingest.core.domain.RunStatus;
+import dev.refdata.ingest.core.load.LoadChunkService;
+import dev.refdata.ingest.core.load.LoadSettings;
+import dev.refdata.ingest.core.port.out.ChunkLedger;
+import dev.refdata.ingest.core.port.out.ObjectStore;
+import dev.refdata.ingest.core.port.out.RunStore;
+import dev.refdata.ingest.core.port.out.SearchSink;
+import dev.refdata.ingest.core.sample.InstrumentSampleGenerator;
+import dev.refdata.ingest.core.sample.SampleOptions;
+import dev.refdata.ingest.core.service.PlanRunService;
+import dev.refdata.ingest.core.service.PlanRunSettings;
+import dev.refdata.ingest.core.service.VerifyRunService;
+import dev.refdata.ingest.core.spec.DatasetCatalog;
+import dev.refdata.ingest.it.support.ServiceEndpoints;
+import dev.refdata.ingest.it.support.TestServices;
+import dev.refdata.ingest.lambda.chunker.ChunkerHandler;
+import dev.refdata.ingest.lambda.loader.LoaderHandler;
+import dev.refdata.ingest.lambda.verifier.VerifierHandler;
+import dev.refdata.ingest.statemachine.ExecutionResult;
+import dev.refdata.ingest.statemachine.LocalExecutor;
+import dev.refdata.ingest.statemachine.StateMachineDefinition;
+import dev.refdata.ingest.statemachine.TaskHandler;
+import dev.refdata.ingest.statemachine.binding.LambdaHandlerTask;
+import dev.refdata.ingest.statemachine.binding.ObjectStoreItemSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The real definition ({@code statemachine/ingest.asl.json}) run by the local executor, its Tasks bound to the
+ * three real Lambda handlers, against the real local services: what AWS would run, in one process.
+ */
+class StateMachineRunIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TAG = "smr" + UUID.randomUUID().toString().substring(0, 6);
+    private static final String FEEDS = TAG + "-feeds";
+    private static final String ARTIFACTS = TAG + "-artifacts";
+    private static final String TABLE = TAG + "-runs";
+
+    private static S3Client s3;
+    private static DynamoDbClient dynamo;
+    private static OpenSearchHttpClient search;
+    private static ObjectStore objects;
+    private static RunStore runs;
+    private static ChunkLedger ledger;
+    private static DatasetCatalog datasets;
+    private static String definition;
+
+    @BeforeAll
+    static void services() throws IOException {
+        ServiceEndpoints services = TestServices.endpoints();
+        s3 = services.newS3Client();
+        s3.createBucket(b -> b.bucket(FEEDS));
+        s3.createBucket(b -> b.bucket(ARTIFACTS));
+        objects = S3ObjectStores.of(s3);
+        dynamo = services.newDynamoDbClient();
+        DynamoDbRunStore.createTable(dynamo, TABLE);
+        runs = DynamoDbRunStore.runStore(dynamo, TABLE);
+        ledger = DynamoDbRunStore.chunkLedger(dynamo, TABLE);
+        search = dev.refdata.ingest.adapter.opensearch.OpenSearchSinks.create(
+                OpenSearchClientSettings.builder(services.openSearchUrl()).build());
+        // a dataset of our own, so that its alias is not shared with other tests on the same node
+        Path specs = Files.createTempDirectory("smr-specs");
+        String spec = new String(StateMachineRunIT.class.getClassLoader()
+                .getResourceAsStream("datasets/instruments.json").readAllBytes())
+                .replace("\"name\": \"instruments\"", "\"name\": \"" + TAG + "\"")
+                .replace("\"alias\": \"instruments\"", "\"alias\": \"" + TAG + "\"");
+        Files.writeString(specs.resolve(TAG + ".json"), spec);
+        datasets = DatasetCatalog.withDirectory(specs);
+        definition = Files.readString(repositoryRoot().resolve("statemachine/ingest.asl.json"));
+    }
+
+    @AfterAll
+    static void close() {
+        for (String index : search.admin().indicesStartingWith(TAG)) {
+            search.admin().deleteIndex(index);
+        }
+        search.close();
+        dynamo.deleteTable(b -> b.tableName(TABLE));
+        dynamo.close();
+        s3.close();
+    }
+
+    private static Path repositoryRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("statemachine/ingest.asl.json"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("statemachine/ingest.asl.json not found above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+
+    /** The three handlers on the local services, with the loader's search sink replaceable to inject faults. */
+    private static ExecutionResult execute(ObjectNode input, SearchSink sink) {
+        ChunkerHandler chunker = new ChunkerHandler(new PlanRunService(objects, runs, search.admin(), datasets,
+                new PlanRunSettings(ARTIFACTS, ZoneOffset.UTC, 4L << 20), Clock.systemUTC()));
+        try (LoadChunkService load = new LoadChunkService(objects, ledger, sink, datasets, LoadSettings.DEFAULTS,
+                Clock.systemUTC())) {
+            LoaderHandler loader = new LoaderHandler(load, ARTIFACTS);
+            VerifierHandler verifier = new VerifierHandler(new VerifyRunService(objects, runs, search.admin(), datasets,
+                    ARTIFACTS, Clock.systemUTC()));
+            StateMachineDefinition machine = StateMachineDefinition.parse(definition, Map.of(
+                    "ChunkerFunctionArn", "arn:aws:lambda:eu-central-1:000000000000:function:chunker",
+                    "LoaderFunctionArn", "arn:aws:lambda:eu-central-1:000000000000:function:loader",
+                    "VerifierFunctionArn", "arn:aws:lambda:eu-central-1:000000000000:function:verifier",
+                    "ArtifactsBucketName", ARTIFACTS));
+            Map<String, TaskHandler> tasks = Map.of(
+                    "arn:aws:lambda:eu-central-1:000000000000:function:chunker", new LambdaHandlerTask(chunker),
+                    "arn:aws:lambda:eu-central-1:000000000000:function:loader", new LambdaHandlerTask(loader),
+                    "arn:aws:lambda:eu-central-1:000000000000:function:verifier", new LambdaHandlerTask(verifier));
+            return new LocalExecutor(machine, tasks, new ObjectStoreItemSource(objects), d -> { })
+                    .run(input, "execution-" + UUID.randomUUID());
+        }
+    }
+
+    private static void upload(String key, SampleOptions options) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new InstrumentSampleGenerator(options).writeTo(out);
+        objects.put(new dev.refdata.ingest.core.domain.ObjectRef(FEEDS, key), out.toByteArray(), "text/csv");
+    }
+
+    private static ObjectNode input(String prefix, String date) {
+        ObjectNode input = JSON.createObjectNode();
+        input.put("bucket", FEEDS);
+        input.put("prefix", prefix);
+        input.put("dataset", TAG);
+        input.put("mode", "full");
+        input.put("businessDate", date);
+        input.put("maxConcurrency", 3);
+        return input;
+    }
+
+    @Test
+    void twoHundredThousandRecordsRunThroughTheRealDefinitionAndGoLive() throws IOException {
+        upload("ok/instruments.csv", SampleOptions.builder().records(200_000).seed(21).build());
+
+        ExecutionResult result = execute(input("ok/", "2026-11-27"), search.sink());
+
+        assertThat(result.status()).as("%s: %s", result.error(), result.cause()).isEqualTo("SUCCEEDED");
+        search.admin().refresh(TAG);
+        assertThat(search.admin().count(TAG)).isEqualTo(200_000);
+        assertThat(search.admin().aliasTargets(TAG)).hasSize(1);
+        RunId run = runs.recent(10).stream().filter(r -> r.dataset().equals(TAG) && r.businessDate().toString()
+                .equals("2026-11-27")).findFirst().orElseThrow().id();
+        assertThat(runs.find(run).orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(runs.chunkDefinitions(run)).hasSizeGreaterThan(4);
+    }
+
+    @Test
+    void aChunkThatFailsPermanentlyFailsTheExecutionByNameAndItsRerunSucceeds() throws IOException {
+        upload("bad/instruments.csv", SampleOptions.builder().records(30_000).seed(22).build());
+        AtomicInteger requests = new AtomicInteger();
+        SearchSink refusingTheThirdRequest = (index, body) -> {
+            if (requests.incrementAndGet() == 3) {
+                throw new SearchSink.SearchSinkException(400, false,
+                        "400 illegal_argument_exception: injected permanent failure", null);
+            }
+            return search.sink().bulk(index, body);
+        };
+
+        ExecutionResult failed = execute(input("bad/", "2026-11-28"), refusingTheThirdRequest);
+
+        assertThat(failed.status()).isEqualTo("FAILED");
+        assertThat(failed.error()).isEqualTo("RunVerificationFailed");
+        assertThat(failed.cause()).contains("chunks not completed").containsPattern("#\\d+ FAILED")
+                .contains("injected permanent failure");
+        RunId run = runs.recent(10).stream().filter(r -> r.dataset().equals(TAG) && r.businessDate().toString()
+                .equals("2026-11-28")).findFirst().orElseThrow().id();
+        assertThat(runs.find(run).orElseThrow().status()).isEqualTo(RunStatus.FAILED);
+        assertThat(search.admin().aliasTargets(TAG)).as("the failed run did not go live")
+                .noneMatch(index -> index.contains("20261128"));
+
+        ObjectNode rerun = JSON.createObjectNode();
+        rerun.put("rerunOf", run.value());
+        ExecutionResult rerunResult = execute(rerun, search.sink());
+
+        assertThat(rerunResult.status()).as("%s: %s", rerunResult.error(), rerunResult.cause()).isEqualTo("SUCCEEDED");
+        assertThat(runs.find(run).orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(runs.find(run).orElseThrow().executions()).isEqualTo(2);
+        String live = search.admin().aliasTargets(TAG).iterator().next();
+        assertThat(live).contains("20261128");
+        search.admin().refresh(live);
+        assertThat(search.admin().count(live)).isEqualTo(30_000);
+    }
+}
