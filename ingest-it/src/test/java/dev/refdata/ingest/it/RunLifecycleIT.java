@@ -3,12 +3,7 @@ package dev.refdata.ingest.it;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.refdata.ingest.adapter.dynamodb.DynamoDbRunStore;
-import dev.refdata.ingest.adapter.opensearch.OpenSearchClientSettings;
 import dev.refdata.ingest.adapter.opensearch.OpenSearchHttpClient;
-import dev.refdata.ingest.adapter.opensearch.OpenSearchSinks;
-import dev.refdata.ingest.adapter.s3.S3ObjectStores;
 import dev.refdata.ingest.core.csv.ChunkRecordReader;
 import dev.refdata.ingest.core.csv.CsvRecord;
 import dev.refdata.ingest.core.domain.ByteRange;
@@ -46,24 +41,18 @@ import dev.refdata.ingest.it.lifecycle.RunDriver.ChunkLoad;
 import dev.refdata.ingest.it.lifecycle.RunDriver.Completed;
 import dev.refdata.ingest.it.lifecycle.RunDriver.Loading;
 import dev.refdata.ingest.it.lifecycle.RunDriver.ManifestEntry;
-import dev.refdata.ingest.it.support.ServiceEndpoints;
-import dev.refdata.ingest.it.support.TestServices;
+import dev.refdata.ingest.it.support.PipelineFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,11 +94,7 @@ class RunLifecycleIT {
     private static final List<String> DATASETS = List.of("million", "swap", "delta", "fail", "dup", "miscount",
             "shortcount");
 
-    @TempDir
-    static Path specDirectory;
-
-    private static S3Client s3;
-    private static DynamoDbClient dynamo;
+    private static PipelineFixture pipeline;
     private static OpenSearchHttpClient search;
     private static ObjectStore objects;
     private static RunStore runs;
@@ -118,41 +103,21 @@ class RunLifecycleIT {
     private static DatasetCatalog datasets;
 
     @BeforeAll
-    static void services() throws IOException {
-        ServiceEndpoints services = TestServices.endpoints();
-        s3 = services.newS3Client();
-        s3.createBucket(b -> b.bucket(FEEDS));
-        s3.createBucket(b -> b.bucket(ARTIFACTS));
-        objects = S3ObjectStores.of(s3);
-        dynamo = services.newDynamoDbClient();
-        DynamoDbRunStore.createTable(dynamo, TABLE);
-        runs = DynamoDbRunStore.runStore(dynamo, TABLE);
-        ledger = DynamoDbRunStore.chunkLedger(dynamo, TABLE);
-        search = OpenSearchSinks.create(OpenSearchClientSettings.builder(services.openSearchUrl()).build());
-        indices = search.admin();
-        for (String dataset : DATASETS) {
-            writeSpec(dataset(dataset));
-        }
-        datasets = DatasetCatalog.withDirectory(specDirectory);
+    static void services() {
+        pipeline = PipelineFixture.create(TAG, FEEDS, ARTIFACTS, TABLE,
+                DATASETS.stream().map(RunLifecycleIT::dataset).toList());
+        search = pipeline.search();
+        objects = pipeline.objects();
+        runs = pipeline.runs();
+        ledger = pipeline.ledger();
+        indices = pipeline.indices();
+        datasets = pipeline.datasets();
     }
 
     @AfterAll
     static void close() {
-        try {
-            if (indices != null) {
-                for (String index : indices.indicesStartingWith(TAG)) {
-                    indices.deleteIndex(index);
-                }
-            }
-            for (String bucket : List.of(FEEDS, ARTIFACTS)) {
-                s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents()
-                        .forEach(o -> s3.deleteObject(d -> d.bucket(bucket).key(o.key())));
-            }
-            dynamo.deleteTable(b -> b.tableName(TABLE));
-        } finally {
-            search.close();
-            s3.close();
-            dynamo.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
     }
 
@@ -523,17 +488,6 @@ class RunLifecycleIT {
     /** This test class's name for a dataset: its own alias, its own indices. */
     private static String dataset(String name) {
         return TAG + "-" + name;
-    }
-
-    /** The built-in instruments spec under another name and alias. */
-    private static void writeSpec(String name) throws IOException {
-        ObjectNode spec;
-        try (InputStream in = DatasetCatalog.class.getClassLoader().getResourceAsStream("datasets/instruments.json")) {
-            spec = (ObjectNode) JSON.readTree(in);
-        }
-        spec.put("name", name);
-        ((ObjectNode) spec.get("index")).put("alias", name);
-        Files.write(specDirectory.resolve(name + ".json"), JSON.writeValueAsBytes(spec));
     }
 
     private static RunDriver driver(SearchSink sink, Supplier<TimeBudget> budget) {

@@ -3,10 +3,7 @@ package dev.refdata.ingest.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.refdata.ingest.adapter.dynamodb.DynamoDbRunStore;
-import dev.refdata.ingest.adapter.opensearch.OpenSearchClientSettings;
 import dev.refdata.ingest.adapter.opensearch.OpenSearchHttpClient;
-import dev.refdata.ingest.adapter.s3.S3ObjectStores;
 import dev.refdata.ingest.core.domain.RunId;
 import dev.refdata.ingest.core.domain.RunStatus;
 import dev.refdata.ingest.core.load.LoadChunkService;
@@ -21,8 +18,7 @@ import dev.refdata.ingest.core.service.PlanRunService;
 import dev.refdata.ingest.core.service.PlanRunSettings;
 import dev.refdata.ingest.core.service.VerifyRunService;
 import dev.refdata.ingest.core.spec.DatasetCatalog;
-import dev.refdata.ingest.it.support.ServiceEndpoints;
-import dev.refdata.ingest.it.support.TestServices;
+import dev.refdata.ingest.it.support.PipelineFixture;
 import dev.refdata.ingest.lambda.chunker.ChunkerHandler;
 import dev.refdata.ingest.lambda.loader.LoaderHandler;
 import dev.refdata.ingest.lambda.verifier.VerifierHandler;
@@ -35,8 +31,6 @@ import dev.refdata.ingest.statemachine.binding.ObjectStoreItemSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -44,6 +38,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,8 +57,7 @@ class StateMachineRunIT {
     private static final String ARTIFACTS = TAG + "-artifacts";
     private static final String TABLE = TAG + "-runs";
 
-    private static S3Client s3;
-    private static DynamoDbClient dynamo;
+    private static PipelineFixture pipeline;
     private static OpenSearchHttpClient search;
     private static ObjectStore objects;
     private static RunStore runs;
@@ -73,37 +67,21 @@ class StateMachineRunIT {
 
     @BeforeAll
     static void services() throws IOException {
-        ServiceEndpoints services = TestServices.endpoints();
-        s3 = services.newS3Client();
-        s3.createBucket(b -> b.bucket(FEEDS));
-        s3.createBucket(b -> b.bucket(ARTIFACTS));
-        objects = S3ObjectStores.of(s3);
-        dynamo = services.newDynamoDbClient();
-        DynamoDbRunStore.createTable(dynamo, TABLE);
-        runs = DynamoDbRunStore.runStore(dynamo, TABLE);
-        ledger = DynamoDbRunStore.chunkLedger(dynamo, TABLE);
-        search = dev.refdata.ingest.adapter.opensearch.OpenSearchSinks.create(
-                OpenSearchClientSettings.builder(services.openSearchUrl()).build());
         // a dataset of our own, so that its alias is not shared with other tests on the same node
-        Path specs = Files.createTempDirectory("smr-specs");
-        String spec = new String(StateMachineRunIT.class.getClassLoader()
-                .getResourceAsStream("datasets/instruments.json").readAllBytes())
-                .replace("\"name\": \"instruments\"", "\"name\": \"" + TAG + "\"")
-                .replace("\"alias\": \"instruments\"", "\"alias\": \"" + TAG + "\"");
-        Files.writeString(specs.resolve(TAG + ".json"), spec);
-        datasets = DatasetCatalog.withDirectory(specs);
+        pipeline = PipelineFixture.create(TAG, FEEDS, ARTIFACTS, TABLE, List.of(TAG));
+        search = pipeline.search();
+        objects = pipeline.objects();
+        runs = pipeline.runs();
+        ledger = pipeline.ledger();
+        datasets = pipeline.datasets();
         definition = Files.readString(repositoryRoot().resolve("statemachine/ingest.asl.json"));
     }
 
     @AfterAll
     static void close() {
-        for (String index : search.admin().indicesStartingWith(TAG)) {
-            search.admin().deleteIndex(index);
+        if (pipeline != null) {
+            pipeline.close();
         }
-        search.close();
-        dynamo.deleteTable(b -> b.tableName(TABLE));
-        dynamo.close();
-        s3.close();
     }
 
     private static Path repositoryRoot() {
