@@ -1,6 +1,5 @@
 package dev.refdata.ingest.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.refdata.ingest.adapter.opensearch.OpenSearchHttpClient;
@@ -12,12 +11,12 @@ import dev.refdata.ingest.core.port.out.ChunkLedger;
 import dev.refdata.ingest.core.port.out.ObjectStore;
 import dev.refdata.ingest.core.port.out.RunStore;
 import dev.refdata.ingest.core.port.out.SearchSink;
-import dev.refdata.ingest.core.sample.InstrumentSampleGenerator;
 import dev.refdata.ingest.core.sample.SampleOptions;
 import dev.refdata.ingest.core.service.PlanRunService;
 import dev.refdata.ingest.core.service.PlanRunSettings;
 import dev.refdata.ingest.core.service.VerifyRunService;
 import dev.refdata.ingest.core.spec.DatasetCatalog;
+import dev.refdata.ingest.it.scenario.NightlyRunScenario;
 import dev.refdata.ingest.it.support.PipelineFixture;
 import dev.refdata.ingest.lambda.chunker.ChunkerHandler;
 import dev.refdata.ingest.lambda.loader.LoaderHandler;
@@ -32,11 +31,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -118,42 +117,20 @@ class StateMachineRunIT {
         }
     }
 
-    private static void upload(String key, SampleOptions options) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new InstrumentSampleGenerator(options).writeTo(out);
-        objects.put(new dev.refdata.ingest.core.domain.ObjectRef(FEEDS, key), out.toByteArray(), "text/csv");
-    }
-
-    private static ObjectNode input(String prefix, String date) {
-        ObjectNode input = JSON.createObjectNode();
-        input.put("bucket", FEEDS);
-        input.put("prefix", prefix);
-        input.put("dataset", TAG);
-        input.put("mode", "full");
-        input.put("businessDate", date);
-        input.put("maxConcurrency", 3);
-        return input;
+    private static NightlyRunScenario scenario() {
+        return new NightlyRunScenario(objects, runs, search.admin(), FEEDS, TAG);
     }
 
     @Test
-    void twoHundredThousandRecordsRunThroughTheRealDefinitionAndGoLive() throws IOException {
-        upload("ok/instruments.csv", SampleOptions.builder().records(200_000).seed(21).build());
-
-        ExecutionResult result = execute(input("ok/", "2026-11-27"), search.sink());
-
-        assertThat(result.status()).as("%s: %s", result.error(), result.cause()).isEqualTo("SUCCEEDED");
-        search.admin().refresh(TAG);
-        assertThat(search.admin().count(TAG)).isEqualTo(200_000);
-        assertThat(search.admin().aliasTargets(TAG)).hasSize(1);
-        RunId run = runs.recent(10).stream().filter(r -> r.dataset().equals(TAG) && r.businessDate().toString()
-                .equals("2026-11-27")).findFirst().orElseThrow().id();
-        assertThat(runs.find(run).orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(runs.chunkDefinitions(run)).hasSizeGreaterThan(4);
+    void twoHundredThousandRecordsRunThroughTheRealDefinitionAndGoLive() {
+        scenario().aFullLoadRunsThroughTheDefinitionAndGoesLive(input -> execute(input, search.sink()), "ok/",
+                LocalDate.parse("2026-11-27"), 200_000);
     }
 
     @Test
-    void aChunkThatFailsPermanentlyFailsTheExecutionByNameAndItsRerunSucceeds() throws IOException {
-        upload("bad/instruments.csv", SampleOptions.builder().records(30_000).seed(22).build());
+    void aChunkThatFailsPermanentlyFailsTheExecutionByNameAndItsRerunSucceeds() {
+        NightlyRunScenario scenario = scenario();
+        scenario.upload("bad/instruments.csv", SampleOptions.builder().records(30_000).seed(22).build());
         AtomicInteger requests = new AtomicInteger();
         SearchSink refusingTheThirdRequest = (index, body) -> {
             if (requests.incrementAndGet() == 3) {
@@ -163,14 +140,14 @@ class StateMachineRunIT {
             return search.sink().bulk(index, body);
         };
 
-        ExecutionResult failed = execute(input("bad/", "2026-11-28"), refusingTheThirdRequest);
+        ExecutionResult failed = execute(scenario.input("bad/", LocalDate.parse("2026-11-28"), 3),
+                refusingTheThirdRequest);
 
         assertThat(failed.status()).isEqualTo("FAILED");
         assertThat(failed.error()).isEqualTo("RunVerificationFailed");
         assertThat(failed.cause()).contains("chunks not completed").containsPattern("#\\d+ FAILED")
                 .contains("injected permanent failure");
-        RunId run = runs.recent(10).stream().filter(r -> r.dataset().equals(TAG) && r.businessDate().toString()
-                .equals("2026-11-28")).findFirst().orElseThrow().id();
+        RunId run = scenario.runOf(LocalDate.parse("2026-11-28")).id();
         assertThat(runs.find(run).orElseThrow().status()).isEqualTo(RunStatus.FAILED);
         assertThat(search.admin().aliasTargets(TAG)).as("the failed run did not go live")
                 .noneMatch(index -> index.contains("20261128"));

@@ -62,7 +62,10 @@ final class LocalStackServer implements AutoCloseable {
         String image = System.getenv().getOrDefault(IMAGE_ENV, DEFAULT_IMAGE);
         LocalStackContainer container = new LocalStackContainer(DockerImageName.parse(image)
                 .asCompatibleSubstituteFor("localstack/localstack"))
-                .withServices("s3", "dynamodb")
+                // S3 and DynamoDB for every IT; Lambda, Step Functions, IAM and STS for the deployment test
+                .withServices("s3", "dynamodb", "lambda", "stepfunctions", "iam", "sts")
+                // the functions' containers reach the OpenSearch node on this host through host.docker.internal
+                .withEnv("LAMBDA_DOCKER_FLAGS", "--add-host=host.docker.internal:host-gateway")
                 .withEnv(AUTH_TOKEN_ENV, System.getenv(AUTH_TOKEN_ENV));
         try {
             container.start();

@@ -61,6 +61,17 @@ public record ServiceEndpoints(
                 .build();
     }
 
+    /**
+     * LocalStack's single gateway, which serves every AWS API (Lambda, Step Functions, IAM as well as S3 and
+     * DynamoDB); only in {@link ServiceTarget#LOCALSTACK} mode.
+     */
+    public URI localStackGateway() {
+        if (target != ServiceTarget.LOCALSTACK) {
+            throw new IllegalStateException("no LocalStack in " + target + " mode (" + ServiceTarget.ENV + ")");
+        }
+        return s3Endpoint;
+    }
+
     /** An OpenSearch URL for {@code pathAndQuery}, e.g. {@code openSearch("/my-index/_count")}. */
     public URI openSearch(String pathAndQuery) {
         Objects.requireNonNull(pathAndQuery, "pathAndQuery");
