@@ -19,7 +19,7 @@ import java.util.Optional;
 /**
  * A local OpenSearch node started by {@link LocalOpenSearchNode#startDetached} that outlives the process that
  * started it. Everything needed to find it again from another process is in these fields, so a caller can keep
- * them in a file and later check the node is still the same one ({@link #isServing}) or stop it ({@link #stop}).
+ * them in a file and later check the node is still the same one ({@link #answers}) or stop it ({@link #stop}).
  *
  * @param httpUrl           the base URL of its REST API
  * @param pid               the process id of the node (its launcher)
@@ -45,7 +45,7 @@ public record DetachedOpenSearchNode(URI httpUrl, long pid, Path instanceDirecto
     }
 
     /** Whether the process is alive and the URL answers with this node's cluster name. */
-    public boolean isServing() {
+    public boolean answers() {
         if (process().isEmpty()) {
             return false;
         }
