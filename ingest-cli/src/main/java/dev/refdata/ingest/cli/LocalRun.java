@@ -53,17 +53,28 @@ final class LocalRun {
     }
 
     /**
-     * @param run        the run, when the chunker got as far as naming it
+     * @param plan       the chunker's answer, when it got as far as naming the run
      * @param execution  how the execution ended
      * @param wallTime   from start to end
      * @param firstBulk  from start to the first bulk request, when there was one
      */
-    record Outcome(Optional<RunId> run, ExecutionResult execution, Duration wallTime, Optional<Duration> firstBulk) {
+    record Outcome(Optional<PlanRunResult> plan, ExecutionResult execution, Duration wallTime,
+                   Optional<Duration> firstBulk) {
         Outcome {
-            Objects.requireNonNull(run, "run");
+            Objects.requireNonNull(plan, "plan");
             Objects.requireNonNull(execution, "execution");
             Objects.requireNonNull(wallTime, "wallTime");
             Objects.requireNonNull(firstBulk, "firstBulk");
+        }
+
+        Optional<RunId> run() {
+            return plan.map(PlanRunResult::runId);
+        }
+
+        /** The run existed and had succeeded already: nothing was loaded. */
+        boolean succeededAlready() {
+            return plan.filter(p -> !p.created() && p.status() == dev.refdata.ingest.core.domain.RunStatus.SUCCEEDED)
+                    .isPresent();
         }
     }
 
@@ -82,18 +93,18 @@ final class LocalRun {
         Instant started = clock.instant();
         RuntimeSettings settings = endpoints.settings();
         OpenSearchHttpClient search = endpoints.openSearch();
-        AtomicReference<RunId> run = new AtomicReference<>();
+        AtomicReference<PlanRunResult> planned = new AtomicReference<>();
         AtomicReference<Instant> firstBulk = new AtomicReference<>();
 
         PlanRunService planService = new PlanRunService(endpoints.objects(), endpoints.runs(), search.admin(), datasets,
                 new PlanRunSettings(endpoints.artifactsBucket(), settings.timeZone(), settings.targetChunkBytes()), clock);
         PlanRunUseCase plan = command -> {
             PlanRunResult result = planService.plan(command);
-            run.set(result.runId());
+            planned.set(result);
             observer.planned(result);
             return result;
         };
-        SearchSink sink = search.sink();
+        SearchSink sink = endpoints.sink();
         SearchSink timedSink = (index, body) -> {
             if (firstBulk.get() == null && firstBulk.compareAndSet(null, clock.instant())) {
                 observer.firstBulkRequest();
@@ -120,7 +131,7 @@ final class LocalRun {
                     .run(input, "cli-" + started.toEpochMilli());
         }
         Instant ended = clock.instant();
-        return new Outcome(Optional.ofNullable(run.get()), result, Duration.between(started, ended),
+        return new Outcome(Optional.ofNullable(planned.get()), result, Duration.between(started, ended),
                 Optional.ofNullable(firstBulk.get()).map(at -> Duration.between(started, at)));
     }
 }

@@ -9,6 +9,7 @@ import dev.refdata.ingest.core.domain.RunSource;
 import dev.refdata.ingest.core.port.out.ChunkLedger;
 import dev.refdata.ingest.core.port.out.ObjectStore;
 import dev.refdata.ingest.core.port.out.RunStore;
+import dev.refdata.ingest.core.port.out.SearchSink;
 import dev.refdata.ingest.core.spec.DatasetCatalog;
 
 import java.io.IOException;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Where a CLI command's pipeline lives: the object store (sources and artifacts), the run store and chunk
@@ -66,6 +68,7 @@ public final class PipelineEndpoints implements AutoCloseable {
     private final String openSearchDescription;
     private final String runStoreDescription;
     private OpenSearchHttpClient openSearch;
+    private UnaryOperator<SearchSink> sinkDecorator = UnaryOperator.identity();
 
     /**
      * Endpoints made of ports handed in: for tests, and for hosts that wire the ports themselves.
@@ -187,6 +190,21 @@ public final class PipelineEndpoints implements AutoCloseable {
             openSearch = openSearchFactory.get();
         }
         return openSearch;
+    }
+
+    /** The bulk sink the loaders write through: {@link #openSearch()}'s, unless a test decorated it. */
+    public SearchSink sink() {
+        UnaryOperator<SearchSink> decorator;
+        synchronized (this) {
+            decorator = sinkDecorator;
+        }
+        return decorator.apply(openSearch().sink());
+    }
+
+    /** For tests: every sink handed out is wrapped by {@code decorator} (to inject a failure). */
+    synchronized PipelineEndpoints decorateSink(UnaryOperator<SearchSink> decorator) {
+        this.sinkDecorator = Objects.requireNonNull(decorator, "decorator");
+        return this;
     }
 
     /** The dataset catalog: the built-in specs plus {@code --datasets-dir} or {@code INGEST_DATASETS_DIR}. */

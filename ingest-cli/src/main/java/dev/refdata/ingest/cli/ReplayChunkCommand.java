@@ -84,7 +84,7 @@ final class ReplayChunkCommand implements Callable<Integer> {
                     run.targetIndex(), endpoints.artifactsBucket(),
                     "replay:" + ManagementFactory.getRuntimeMXBean().getName());
             Thread poolWatch = verbose ? watchPool(search, err) : null;
-            try (LoadChunkService service = new LoadChunkService(endpoints.objects(), endpoints.ledger(), search.sink(),
+            try (LoadChunkService service = new LoadChunkService(endpoints.objects(), endpoints.ledger(), endpoints.sink(),
                     endpoints.datasets(datasetsDir), load, context.clock())) {
                 LoadChunkResult result = service.load(command, LoadChunkUseCase.TimeBudget.UNLIMITED);
                 print(out, result);

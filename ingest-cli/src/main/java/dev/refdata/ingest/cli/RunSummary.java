@@ -36,9 +36,11 @@ import java.util.Optional;
  * @param firstBulk      from the start to the first bulk request, when there was one
  * @param report         where the JSON report is, when the verifier wrote one
  * @param reportMarkdown where the Markdown report is, when the verifier wrote one
+ * @param succeededAlready the run had succeeded before this command: nothing was loaded
  */
 record RunSummary(String runId, String status, String error, String cause, ChunkCounters totals, long expectedRecords,
-                  int chunks, Duration wallTime, Optional<Duration> firstBulk, String report, String reportMarkdown) {
+                  int chunks, Duration wallTime, Optional<Duration> firstBulk, String report, String reportMarkdown,
+                  boolean succeededAlready) {
 
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule());
 
@@ -64,7 +66,7 @@ record RunSummary(String runId, String status, String error, String cause, Chunk
         String cause = outcome.execution().succeeded() ? null : outcome.execution().cause();
         if (outcome.run().isEmpty()) {
             return new RunSummary(null, status, error, cause, ChunkCounters.ZERO, 0, 0, outcome.wallTime(),
-                    outcome.firstBulk(), null, null);
+                    outcome.firstBulk(), null, null, false);
         }
         RunId id = outcome.run().get();
         Optional<RunRecord> run = endpoints.runs().find(id);
@@ -83,7 +85,7 @@ record RunSummary(String runId, String status, String error, String cause, Chunk
         }
         return new RunSummary(id.value(), status, error, cause, totals,
                 run.map(RunRecord::expectedRecords).orElse(0L), run.map(RunRecord::chunkCount).orElse(0),
-                outcome.wallTime(), outcome.firstBulk(), report, markdown);
+                outcome.wallTime(), outcome.firstBulk(), report, markdown, outcome.succeededAlready());
     }
 
     /** Where the verifier writes the report of the run's latest execution. */
@@ -115,7 +117,8 @@ record RunSummary(String runId, String status, String error, String cause, Chunk
     /** The summary as {@code --json} prints it. */
     record SummaryDocument(String runId, String status, String error, String cause, TotalsDocument totals,
                            long expectedRecords, int chunks, double wallSeconds, long recordsPerSecond,
-                           Double firstBulkRequestSeconds, String report, String reportMarkdown) {
+                           Double firstBulkRequestSeconds, String report, String reportMarkdown,
+                           boolean succeededAlready) {
     }
 
     /** The summary as one JSON document. */
@@ -124,7 +127,7 @@ record RunSummary(String runId, String status, String error, String cause, Chunk
                 new TotalsDocument(totals.read(), totals.indexed(), totals.deleted(), totals.stale(), totals.rejected(),
                         totals.retries()),
                 expectedRecords, chunks, wallTime.toMillis() / 1000.0, Math.round(recordsPerSecond()),
-                firstBulk.map(d -> d.toMillis() / 1000.0).orElse(null), report, reportMarkdown);
+                firstBulk.map(d -> d.toMillis() / 1000.0).orElse(null), report, reportMarkdown, succeededAlready);
         try {
             return JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(document);
         } catch (IOException e) {
@@ -139,10 +142,13 @@ record RunSummary(String runId, String status, String error, String cause, Chunk
         if (error != null) {
             out.printf("  %s: %s%n", error, cause);
         }
+        if (succeededAlready) {
+            out.println("  the run had succeeded already (same source, dataset, date and mode): nothing was loaded");
+        }
         out.printf(Locale.ROOT, "  records %,d of %,d planned in %d chunks: indexed %,d, deleted %,d, stale %,d, "
                         + "rejected %,d (retries %,d)%n", totals.read(), expectedRecords, chunks, totals.indexed(),
                 totals.deleted(), totals.stale(), totals.rejected(), totals.retries());
-        out.printf(Locale.ROOT, "  %,.0f records/s%s%n", recordsPerSecond(), firstBulk
+        out.printf(Locale.ROOT, "  %,.0f records/s%s%n", succeededAlready ? 0.0 : recordsPerSecond(), firstBulk
                 .map(d -> String.format(Locale.ROOT, "; first bulk request after %.1f s", d.toMillis() / 1000.0))
                 .orElse(""));
         if (report != null) {
