@@ -41,6 +41,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class LocalRun {
 
     private static final String ARN = "arn:aws:lambda:local:000000000000:function:";
+    static final long PROGRESS_CHECKPOINT_RECORDS = 10_000;
 
     /** Hears what the run does while it runs. */
     interface Observer {
@@ -111,8 +112,9 @@ final class LocalRun {
             }
             return sink.bulk(index, body);
         };
+        // checkpoints every 10,000 records: a local store takes them cheaply, and the progress bar reads them
         LoadSettings load = LoadSettings.DEFAULTS.withMaxInFlight(settings.bulkInFlight())
-                .withMaxBulkBytes(settings.bulkBytes());
+                .withMaxBulkBytes(settings.bulkBytes()).withCheckpointRecords(PROGRESS_CHECKPOINT_RECORDS);
         ExecutionResult result;
         try (LoadChunkService loadService = new LoadChunkService(endpoints.objects(), endpoints.ledger(), timedSink,
                 datasets, load, clock)) {
