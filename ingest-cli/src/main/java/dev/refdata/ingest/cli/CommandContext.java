@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,9 +20,10 @@ import java.util.Optional;
  * @param terminal         the terminal's error stream for progress bars, or empty for plain progress lines
  * @param clock            the clock
  * @param endpoints        opens the pipeline's endpoints for a command
+ * @param started          when the command started (the process's start), for the time to the first bulk request
  */
 record CommandContext(Map<String, String> env, Path workingDirectory, Optional<PrintStream> terminal, Clock clock,
-                      EndpointsFactory endpoints) {
+                      EndpointsFactory endpoints, Instant started) {
 
     /** Opens the endpoints a command works on. */
     @FunctionalInterface
@@ -39,12 +41,15 @@ record CommandContext(Map<String, String> env, Path workingDirectory, Optional<P
         Objects.requireNonNull(terminal, "terminal");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(endpoints, "endpoints");
+        Objects.requireNonNull(started, "started");
     }
 
     /** The real thing: endpoints resolved by {@link PipelineEndpoints#resolve} from {@code env}. */
     static CommandContext of(Map<String, String> env, Path workingDirectory, Optional<PrintStream> terminal) {
         Map<String, String> copy = Map.copyOf(env);
-        return new CommandContext(copy, workingDirectory, terminal, Clock.systemUTC(),
-                (url, notices) -> PipelineEndpoints.resolve(copy, workingDirectory, url, notices));
+        Clock clock = Clock.systemUTC();
+        return new CommandContext(copy, workingDirectory, terminal, clock,
+                (url, notices) -> PipelineEndpoints.resolve(copy, workingDirectory, url, notices),
+                ProcessHandle.current().info().startInstant().orElse(clock.instant()));
     }
 }

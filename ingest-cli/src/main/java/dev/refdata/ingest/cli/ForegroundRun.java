@@ -33,7 +33,7 @@ final class ForegroundRun {
                 context.clock())) {
             outcome = new LocalRun(endpoints, datasets, context.clock()).execute(input, progress);
         }
-        RunSummary summary = RunSummary.of(outcome, endpoints);
+        RunSummary summary = RunSummary.of(outcome, endpoints, context.started());
         if (json) {
             out.println(summary.toJson());
         } else {

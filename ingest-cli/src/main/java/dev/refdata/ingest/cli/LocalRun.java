@@ -58,9 +58,10 @@ final class LocalRun {
      * @param execution  how the execution ended
      * @param wallTime   from start to end
      * @param firstBulk  from start to the first bulk request, when there was one
+     * @param firstBulkAt when the first bulk request was sent, when there was one
      */
     record Outcome(Optional<PlanRunResult> plan, ExecutionResult execution, Duration wallTime,
-                   Optional<Duration> firstBulk) {
+                   Optional<Duration> firstBulk, Optional<Instant> firstBulkAt) {
         Outcome {
             Objects.requireNonNull(plan, "plan");
             Objects.requireNonNull(execution, "execution");
@@ -134,6 +135,7 @@ final class LocalRun {
         }
         Instant ended = clock.instant();
         return new Outcome(Optional.ofNullable(planned.get()), result, Duration.between(started, ended),
-                Optional.ofNullable(firstBulk.get()).map(at -> Duration.between(started, at)));
+                Optional.ofNullable(firstBulk.get()).map(at -> Duration.between(started, at)),
+                Optional.ofNullable(firstBulk.get()));
     }
 }

@@ -33,13 +33,15 @@ import java.util.Optional;
  * @param expectedRecords records planned
  * @param chunks         chunks planned
  * @param wallTime       the command's run time
- * @param firstBulk      from the start to the first bulk request, when there was one
+ * @param firstBulk      from the start of the run to the first bulk request, when there was one
+ * @param firstBulkSinceCommandStart from the start of the command (the process) to the first bulk request
  * @param report         where the JSON report is, when the verifier wrote one
  * @param reportMarkdown where the Markdown report is, when the verifier wrote one
  * @param succeededAlready the run had succeeded before this command: nothing was loaded
  */
 record RunSummary(String runId, String status, String error, String cause, ChunkCounters totals, long expectedRecords,
-                  int chunks, Duration wallTime, Optional<Duration> firstBulk, String report, String reportMarkdown,
+                  int chunks, Duration wallTime, Optional<Duration> firstBulk,
+                  Optional<Duration> firstBulkSinceCommandStart, String report, String reportMarkdown,
                   boolean succeededAlready) {
 
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule());
@@ -49,6 +51,7 @@ record RunSummary(String runId, String status, String error, String cause, Chunk
         Objects.requireNonNull(totals, "totals");
         Objects.requireNonNull(wallTime, "wallTime");
         Objects.requireNonNull(firstBulk, "firstBulk");
+        Objects.requireNonNull(firstBulkSinceCommandStart, "firstBulkSinceCommandStart");
     }
 
     boolean succeeded() {
@@ -60,13 +63,14 @@ record RunSummary(String runId, String status, String error, String cause, Chunk
     }
 
     /** The summary of an execution: totals from the verifier's report when it wrote one, else from the chunks. */
-    static RunSummary of(LocalRun.Outcome outcome, PipelineEndpoints endpoints) {
+    static RunSummary of(LocalRun.Outcome outcome, PipelineEndpoints endpoints, java.time.Instant commandStarted) {
+        Optional<Duration> sinceCommand = outcome.firstBulkAt().map(at -> Duration.between(commandStarted, at));
         String status = outcome.execution().status();
         String error = outcome.execution().succeeded() ? null : outcome.execution().error();
         String cause = outcome.execution().succeeded() ? null : outcome.execution().cause();
         if (outcome.run().isEmpty()) {
             return new RunSummary(null, status, error, cause, ChunkCounters.ZERO, 0, 0, outcome.wallTime(),
-                    outcome.firstBulk(), null, null, false);
+                    outcome.firstBulk(), sinceCommand, null, null, false);
         }
         RunId id = outcome.run().get();
         Optional<RunRecord> run = endpoints.runs().find(id);
@@ -85,7 +89,7 @@ record RunSummary(String runId, String status, String error, String cause, Chunk
         }
         return new RunSummary(id.value(), status, error, cause, totals,
                 run.map(RunRecord::expectedRecords).orElse(0L), run.map(RunRecord::chunkCount).orElse(0),
-                outcome.wallTime(), outcome.firstBulk(), report, markdown, outcome.succeededAlready());
+                outcome.wallTime(), outcome.firstBulk(), sinceCommand, report, markdown, outcome.succeededAlready());
     }
 
     /** Where the verifier writes the report of the run's latest execution. */
@@ -117,7 +121,8 @@ record RunSummary(String runId, String status, String error, String cause, Chunk
     /** The summary as {@code --json} prints it. */
     record SummaryDocument(String runId, String status, String error, String cause, TotalsDocument totals,
                            long expectedRecords, int chunks, double wallSeconds, long recordsPerSecond,
-                           Double firstBulkRequestSeconds, String report, String reportMarkdown,
+                           Double firstBulkRequestSeconds, Double firstBulkRequestSecondsSinceCommandStart,
+                           String report, String reportMarkdown,
                            boolean succeededAlready) {
     }
 
@@ -127,7 +132,9 @@ record RunSummary(String runId, String status, String error, String cause, Chunk
                 new TotalsDocument(totals.read(), totals.indexed(), totals.deleted(), totals.stale(), totals.rejected(),
                         totals.retries()),
                 expectedRecords, chunks, wallTime.toMillis() / 1000.0, Math.round(recordsPerSecond()),
-                firstBulk.map(d -> d.toMillis() / 1000.0).orElse(null), report, reportMarkdown, succeededAlready);
+                firstBulk.map(d -> d.toMillis() / 1000.0).orElse(null),
+                firstBulkSinceCommandStart.map(d -> d.toMillis() / 1000.0).orElse(null), report, reportMarkdown,
+                succeededAlready);
         try {
             return JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(document);
         } catch (IOException e) {
@@ -149,7 +156,9 @@ record RunSummary(String runId, String status, String error, String cause, Chunk
                         + "rejected %,d (retries %,d)%n", totals.read(), expectedRecords, chunks, totals.indexed(),
                 totals.deleted(), totals.stale(), totals.rejected(), totals.retries());
         out.printf(Locale.ROOT, "  %,.0f records/s%s%n", succeededAlready ? 0.0 : recordsPerSecond(), firstBulk
-                .map(d -> String.format(Locale.ROOT, "; first bulk request after %.1f s", d.toMillis() / 1000.0))
+                .map(d -> String.format(Locale.ROOT, "; first bulk request %.1f s into the run%s", d.toMillis() / 1000.0,
+                        firstBulkSinceCommandStart.map(c -> String.format(Locale.ROOT, " (%.1f s after the command "
+                                + "started)", c.toMillis() / 1000.0)).orElse("")))
                 .orElse(""));
         if (report != null) {
             out.printf("  report: %s%n          %s%n", report, reportMarkdown);

@@ -51,7 +51,7 @@ class CliPipelineIT {
         StringWriter err = new StringWriter();
         CommandContext context = new CommandContext(Map.of(), workingDirectory, Optional.empty(), Clock.systemUTC(),
                 (url, notices) -> PipelineEndpoints.resolve(Map.of(), workingDirectory, url, notices)
-                        .decorateSink(sink));
+                        .decorateSink(sink), java.time.Instant.now());
         int code = IngestCommand.execute(context, new PrintWriter(out, true), new PrintWriter(err, true), args);
         return new Result(code, out.toString(), err.toString());
     }

@@ -56,7 +56,7 @@ final class CommandHarness {
                 (url, notices) -> new PipelineEndpoints(RuntimeSettings.from(Map.of()),
                         workingDirectory.resolve(".ingest"), objects, ARTIFACTS, runs, ledger, () -> {
                             throw new AssertionError("this command must not need OpenSearch");
-                        }));
+                        }), NOW);
     }
 
     Result run(String... args) {

@@ -25,8 +25,8 @@ class RunSummaryTest {
     @Test
     void asJsonItIsOneDocumentWithTheRunStatusAndEveryTotal() throws Exception {
         RunSummary summary = new RunSummary("instruments-20261127-full-aaaa0001", "SUCCEEDED", null, null, TOTALS,
-                20_000, 6, Duration.ofSeconds(10), Optional.of(Duration.ofMillis(2500)), "/s/reports/x.json",
-                "/s/reports/x.md", false);
+                20_000, 6, Duration.ofSeconds(10), Optional.of(Duration.ofMillis(2500)),
+                Optional.of(Duration.ofMillis(4000)), "/s/reports/x.json", "/s/reports/x.md", false);
 
         JsonNode json = new ObjectMapper().readTree(summary.toJson());
 
@@ -39,6 +39,7 @@ class RunSummaryTest {
         assertThat(json.at("/totals/rejected").asLong()).isEqualTo(3);
         assertThat(json.get("recordsPerSecond").asLong()).isEqualTo(2_000);
         assertThat(json.get("firstBulkRequestSeconds").asDouble()).isEqualTo(2.5);
+        assertThat(json.get("firstBulkRequestSecondsSinceCommandStart").asDouble()).isEqualTo(4.0);
         assertThat(json.get("reportMarkdown").asText()).isEqualTo("/s/reports/x.md");
     }
 
@@ -46,7 +47,7 @@ class RunSummaryTest {
     void aFailedRunPrintsItsErrorAndTheStatusAndRerunCommandsToRunNext() {
         RunSummary summary = new RunSummary("instruments-20261127-full-aaaa0002", "FAILED", "RunVerificationFailed",
                 "run instruments-20261127-full-aaaa0002 FAILED: chunks not completed: #3 FAILED", TOTALS, 20_000, 6,
-                Duration.ofSeconds(10), Optional.empty(), null, null, false);
+                Duration.ofSeconds(10), Optional.empty(), Optional.empty(), null, null, false);
 
         String text = text(summary);
 
@@ -61,7 +62,7 @@ class RunSummaryTest {
     @Test
     void aRunThatHadSucceededBeforeSaysNothingWasLoaded() {
         RunSummary summary = new RunSummary("instruments-20261127-full-aaaa0003", "SUCCEEDED", null, null, TOTALS,
-                20_000, 6, Duration.ofMillis(300), Optional.empty(), null, null, true);
+                20_000, 6, Duration.ofMillis(300), Optional.empty(), Optional.empty(), null, null, true);
 
         assertThat(text(summary)).contains("had succeeded already").contains(" 0 records/s")
                 .doesNotContain("next step");
