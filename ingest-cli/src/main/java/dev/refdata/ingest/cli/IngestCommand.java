@@ -7,6 +7,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * {@code ingest}: the pipeline's use cases as one ordinary program, so a run can be done and diagnosed on a
@@ -14,21 +17,43 @@ import java.io.PrintWriter;
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true, versionProvider = IngestCommand.Version.class,
         description = "Daily bulk ingestion of reference data from CSV into OpenSearch.",
-        subcommands = {PlanCommand.class, SampleCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, RerunCommand.class, StatusCommand.class, ReplayChunkCommand.class,
+                DemoCommand.class, OpenSearchCommand.class, PlanCommand.class, SampleCommand.class,
+                CommandLine.HelpCommand.class})
 public final class IngestCommand {
 
-    public static void main(String[] args) {
-        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    private final CommandContext context;
+
+    private IngestCommand(CommandContext context) {
+        this.context = Objects.requireNonNull(context, "context");
     }
 
-    /** Runs the command line with the given output streams and returns the exit code. */
+    CommandContext context() {
+        return context;
+    }
+
+    public static void main(String[] args) {
+        // the edge: the environment, the working directory and the terminal are read here, once
+        Optional<java.io.PrintStream> terminal = System.console() != null ? Optional.of(System.err) : Optional.empty();
+        CommandContext context = CommandContext.of(System.getenv(), Path.of("").toAbsolutePath(), terminal);
+        System.exit(execute(context, new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the command line in this process's environment and working directory; returns the exit code. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine commandLine = new CommandLine(new IngestCommand());
+        return execute(CommandContext.of(System.getenv(), Path.of("").toAbsolutePath(), Optional.empty()), out, err,
+                args);
+    }
+
+    /** Runs the command line with the given context and output streams and returns the exit code. */
+    static int execute(CommandContext context, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine commandLine = new CommandLine(new IngestCommand(context));
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (isUserError(e)) {
                 cmd.getErr().println("error: " + e.getMessage());
+                cmd.getErr().flush();
                 return 1;
             }
             throw e;
@@ -37,10 +62,10 @@ public final class IngestCommand {
     }
 
     /** A problem with the input or settings: reported in one line with what to fix, never as a stack trace. */
-    private static boolean isUserError(Exception e) {
-        return e instanceof InvalidSourceException || e instanceof InvalidDatasetSpecException
-                || e instanceof IllegalArgumentException || e instanceof ObjectStoreException
-                || e instanceof java.io.IOException;
+    static boolean isUserError(Exception e) {
+        return e instanceof CommandFailedException || e instanceof InvalidSourceException
+                || e instanceof InvalidDatasetSpecException || e instanceof IllegalArgumentException
+                || e instanceof ObjectStoreException || e instanceof java.io.IOException;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -29,6 +29,7 @@ import dev.refdata.ingest.core.port.out.ObjectStore;
 import dev.refdata.ingest.core.port.out.RunStore;
 import dev.refdata.ingest.core.spec.DatasetCatalog;
 import dev.refdata.ingest.core.verify.RunReport;
+import dev.refdata.ingest.core.verify.RunReportMarkdown;
 import dev.refdata.ingest.core.verify.WinningRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -445,6 +446,10 @@ public final class VerifyRunService implements VerifyRunUseCase {
                     String.format("reports/%s/execution-%03d.json", run.id().value(), run.executions()));
             try {
                 objects.put(target, JSON.writeValueAsBytes(report), "application/json");
+                // the same report for people, next to it
+                objects.put(new ObjectRef(artifactsBucket, target.key().replaceFirst("\\.json$", ".md")),
+                        RunReportMarkdown.render(report).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        "text/markdown; charset=utf-8");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

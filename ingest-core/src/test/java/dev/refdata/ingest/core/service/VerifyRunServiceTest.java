@@ -152,6 +152,23 @@ class VerifyRunServiceTest {
     }
 
     @Test
+    void theReportIsAlsoWrittenAsMarkdownBesideTheJson() throws IOException {
+        PlanRunResult plan = plan(SampleOptions.builder().records(500).build(), RunMode.FULL, LocalDate.of(2026, 11, 27));
+        loadAll(plan);
+
+        VerifyRunResult result = verifier.verify(VerifyRunCommand.strict(plan.runId()));
+
+        assertThat(result.report().key()).endsWith("/execution-001.json");
+        String markdown = objects.text(new ObjectRef(result.report().bucket(),
+                result.report().key().replace(".json", ".md")));
+        assertThat(markdown).startsWith("# Run " + plan.runId() + ": SUCCEEDED")
+                .contains("| 500 | 500 | 500 | 0 | 0 | 0 | 0 |")
+                .contains("| alias swapped | yes |");
+        assertThat(markdown.lines().filter(l -> l.matches("\\| \\d+ \\| COMPLETED \\|.*")))
+                .hasSize(plan.chunkCount());
+    }
+
+    @Test
     void everyChunkLineCarriesWhenTheChunkWasFirstClaimedAndHowLongItTookOnceEnded() throws IOException {
         PlanRunResult plan = plan(SampleOptions.builder().records(1_000).build(), RunMode.FULL, LocalDate.of(2026, 11, 27));
         List<ChunkDefinition> chunks = runs.chunkDefinitions(plan.runId());

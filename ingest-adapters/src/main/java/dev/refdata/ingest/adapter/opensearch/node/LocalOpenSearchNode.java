@@ -41,7 +41,9 @@ import java.util.stream.Stream;
  * <p>Console output goes to {@value LocalOpenSearchSettings#CONSOLE_LOG} in the settings' log directory, and
  * the node's own log directory is copied there on every stop, so a failed test leaves something to read.
  *
- * <p>Thread-safe. A JVM shutdown hook kills the node if it is still running when the JVM exits.
+ * <p>Thread-safe. A JVM shutdown hook kills the node if it is still running when the JVM exits, unless it was
+ * started with {@link #startDetached}: then it runs in a session of its own, outlives this JVM and is stopped
+ * through the returned {@link DetachedOpenSearchNode}.
  */
 public final class LocalOpenSearchNode implements AutoCloseable {
 
@@ -66,9 +68,12 @@ public final class LocalOpenSearchNode implements AutoCloseable {
     private volatile Process process;
     private Duration lastStartDuration = Duration.ZERO;
     private boolean closed;
+    /** Runs in its own session (setsid) with no shutdown hook, so that it outlives this JVM. */
+    private final boolean detached;
 
-    private LocalOpenSearchNode(LocalOpenSearchSettings settings) throws IOException {
+    private LocalOpenSearchNode(LocalOpenSearchSettings settings, boolean detached) throws IOException {
         this.settings = settings;
+        this.detached = detached;
         this.distribution = OpenSearchDistribution.unpack(settings.resolveDistributionZip());
         this.unprivilegedUser = UnprivilegedUser.whenRunningAsRoot();
         Files.createDirectories(settings.logDirectory());
@@ -78,7 +83,9 @@ public final class LocalOpenSearchNode implements AutoCloseable {
         this.shutdownHook = new Thread(this::killOnJvmExit, "local-opensearch-shutdown");
         try {
             prepareInstanceDirectory();
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
+            if (!detached) {
+                Runtime.getRuntime().addShutdownHook(shutdownHook);
+            }
         } catch (IOException | RuntimeException e) {
             Directories.deleteRecursively(instanceDirectory);
             throw e;
@@ -96,7 +103,7 @@ public final class LocalOpenSearchNode implements AutoCloseable {
         Objects.requireNonNull(settings, "settings");
         LocalOpenSearchNode node;
         try {
-            node = new LocalOpenSearchNode(settings);
+            node = new LocalOpenSearchNode(settings, false);
         } catch (IOException e) {
             throw new LocalOpenSearchNodeException("cannot prepare a local OpenSearch node: " + e.getMessage(), e);
         }
@@ -106,6 +113,37 @@ public final class LocalOpenSearchNode implements AutoCloseable {
         } catch (RuntimeException e) {
             node.close();
             throw e;
+        }
+    }
+
+    /**
+     * Starts a node like {@link #start} that is not tied to this JVM: it runs in a session of its own (so a Ctrl-C
+     * in the terminal that started it does not reach it), no shutdown hook stops it, and its directory stays until
+     * {@link DetachedOpenSearchNode#stop} is called, from this or any later process.
+     *
+     * @throws LocalOpenSearchNodeException if the node does not come up in time (it is then stopped and deleted)
+     */
+    public static DetachedOpenSearchNode startDetached(LocalOpenSearchSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        LocalOpenSearchNode node;
+        try {
+            node = new LocalOpenSearchNode(settings, true);
+        } catch (IOException e) {
+            throw new LocalOpenSearchNodeException("cannot prepare a local OpenSearch node: " + e.getMessage(), e);
+        }
+        try {
+            node.startOnFreePorts();
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        synchronized (node) {
+            DetachedOpenSearchNode handle = new DetachedOpenSearchNode(node.httpUrl(), node.process.pid(),
+                    node.instanceDirectory, node.clusterName(), node.consoleLog);
+            // this object lets go of the process: closing it must neither stop the node nor delete its data
+            node.process = null;
+            node.closed = true;
+            return handle;
         }
     }
 
@@ -236,6 +274,10 @@ public final class LocalOpenSearchNode implements AutoCloseable {
 
     private Process launch() {
         List<String> command = new ArrayList<>();
+        if (detached) {
+            // a session of its own: the terminal's signals (Ctrl-C, hang-up) go to the CLI, not to the node
+            command.add("setsid");
+        }
         unprivilegedUser.ifPresent(user -> command.addAll(user.commandPrefix()));
         command.add(distribution.launcher().toString());
         nodeSettings().forEach((key, value) -> command.add("-E" + key + "=" + value));
@@ -266,7 +308,7 @@ public final class LocalOpenSearchNode implements AutoCloseable {
 
     private Map<String, String> nodeSettings() {
         Map<String, String> s = new LinkedHashMap<>();
-        s.put("cluster.name", "ingest-local-" + instanceDirectory.getFileName().toString().replace(INSTANCE_PREFIX, ""));
+        s.put("cluster.name", clusterName());
         s.put("node.name", "local-node");
         s.put("network.host", "127.0.0.1");
         s.put("http.port", Integer.toString(httpPort));
@@ -280,6 +322,10 @@ public final class LocalOpenSearchNode implements AutoCloseable {
         s.put("cluster.routing.allocation.disk.threshold_enabled", "false");
         s.putAll(settings.extraSettings());
         return s;
+    }
+
+    private String clusterName() {
+        return "ingest-local-" + instanceDirectory.getFileName().toString().replace(INSTANCE_PREFIX, "");
     }
 
     private StartOutcome awaitHealthy(Process p, Instant deadline) {
