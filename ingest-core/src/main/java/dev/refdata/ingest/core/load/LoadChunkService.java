@@ -1,8 +1,5 @@
 package dev.refdata.ingest.core.load;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.refdata.ingest.core.csv.ChunkRecordReader;
 import dev.refdata.ingest.core.csv.CsvRecord;
 import dev.refdata.ingest.core.csv.MalformedCsvException;
@@ -27,9 +24,7 @@ import dev.refdata.ingest.core.spec.DatasetCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +52,6 @@ import java.util.random.RandomGenerator;
 public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadChunkService.class);
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final ObjectStore objects;
     private final ChunkLedger ledger;
@@ -337,27 +331,7 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
         }
 
         private byte[] ndjson(List<RejectedRecord> rejects) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
-                json.setRootValueSeparator(null);
-                for (RejectedRecord r : rejects) {
-                    json.writeStartObject();
-                    json.writeStringField("run", command.key().run().value());
-                    json.writeNumberField("chunk", command.key().chunk());
-                    json.writeStringField("source", command.object().toString());
-                    json.writeNumberField("line", r.line());
-                    json.writeStringField("reason", r.reason());
-                    json.writeStringField("raw", r.raw());
-                    if (r.truncated()) {
-                        json.writeBooleanField("truncated", true);
-                    }
-                    json.writeEndObject();
-                    json.writeRaw('\n');
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return out.toByteArray();
+            return RejectsNdjson.of(command.key(), command.object().toString(), rejects);
         }
 
         private void cancelInFlight() {
