@@ -14,7 +14,8 @@ import java.io.PrintWriter;
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true, versionProvider = IngestCommand.Version.class,
         description = "Daily bulk ingestion of reference data from CSV into OpenSearch.",
-        subcommands = {PlanCommand.class, SampleCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {PlanCommand.class, SampleCommand.class, ReloadRejectsCommandLine.class, AwsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class IngestCommand {
 
     public static void main(String[] args) {
