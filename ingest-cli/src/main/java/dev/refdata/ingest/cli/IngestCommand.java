@@ -24,7 +24,12 @@ public final class IngestCommand {
 
     /** Runs the command line with the given output streams and returns the exit code. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine commandLine = new CommandLine(new IngestCommand());
+        return execute(CommandLine.defaultFactory(), out, err, args);
+    }
+
+    /** With the subcommands made by {@code factory} (tests hand in subcommands wired to their own ports). */
+    static int execute(CommandLine.IFactory factory, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine commandLine = new CommandLine(new IngestCommand(), factory);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
