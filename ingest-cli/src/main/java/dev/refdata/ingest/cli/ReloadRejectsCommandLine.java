@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.refdata.ingest.adapter.config.ProcessClients;
+import dev.refdata.ingest.adapter.logging.InvocationLog;
 import dev.refdata.ingest.core.domain.RunId;
 import dev.refdata.ingest.core.load.LoadSettings;
 import dev.refdata.ingest.core.load.ReloadRejectsService;
 import dev.refdata.ingest.core.port.in.RejectsFile;
 import dev.refdata.ingest.core.port.in.ReloadRejectsCommand;
 import dev.refdata.ingest.core.port.in.ReloadRejectsResult;
-import org.slf4j.MDC;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -80,13 +80,10 @@ final class ReloadRejectsCommandLine implements Callable<Integer> {
         RejectsFile corrected = file == null ? null : localFile(file);
         ReloadRejectsPorts ports = given != null ? given : ports();
         ReloadRejectsResult result;
-        MDC.put("runId", run.value());
-        try {
+        try (InvocationLog log = InvocationLog.begin(null).run(run.value())) {
             result = new ReloadRejectsService(ports.objects(), ports.runs(), ports.sink(), ports.datasets(),
                     ports.artifactsBucket(), LoadSettings.DEFAULTS, Clock.systemUTC())
                     .reload(new ReloadRejectsCommand(run, corrected));
-        } finally {
-            MDC.remove("runId");
         }
         print(result, spec.commandLine().getOut());
         return result.clean() ? 0 : REJECTED_AGAIN;

@@ -158,6 +158,27 @@ class ReloadRejectsCommandLineTest {
     }
 
     @Test
+    void theLogGoesToTheLogFileAsJsonLinesWithTheRunIdAndStdoutHoldsOnlyTheResult() throws Exception {
+        Path log = Path.of(System.getProperty("INGEST_LOG_FILE", ".ingest/logs/ingest.log"));
+
+        Result result = run("reload-rejects", "--run-id", RUN.value(), "--json");
+
+        new ObjectMapper().readTree(result.out()); // stdout is exactly one JSON document
+        assertThat(result.err()).as("nothing below WARN on the console").isEmpty();
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            lines.add(new ObjectMapper().readTree(line));
+        }
+        assertThat(lines).filteredOn(l -> l.get("message").asText().startsWith("reload 1 of run " + RUN))
+                .isNotEmpty()
+                .allSatisfy(l -> {
+                    assertThat(l.get("runId").asText()).isEqualTo(RUN.value());
+                    assertThat(l.get("level").asText()).isEqualTo("INFO");
+                    assertThat(l.get("logger_name").asText()).endsWith("ReloadRejectsService");
+                });
+    }
+
+    @Test
     void helpExplainsWhatHappensToTheRunAndTheExitCodes() {
         Result help = run("reload-rejects", "--help");
 

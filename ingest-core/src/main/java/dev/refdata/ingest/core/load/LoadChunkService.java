@@ -142,6 +142,9 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
         private long sinceCheckpoint;
         private long lastCheckpointNanos;
         private long readThisCall;
+        private LoadChunkResult.BulkRequests bulk = LoadChunkResult.BulkRequests.NONE;
+        /** The caller's log context (run, chunk, request), carried into the sender threads' log lines. */
+        private final java.util.Map<String, String> logContext = org.slf4j.MDC.getCopyOfContextMap();
 
         Attempt(LoadChunkCommand command, Claim.Granted granted, DatasetSpec spec, HeaderLayout layout,
                 TimeBudget budget, long started) {
@@ -182,7 +185,7 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
                 ledger.release(key, command.owner(), acknowledged, now);
                 LOG.info("chunk {}: time budget reached at line {}, handing back", key, acknowledged.nextLine());
                 return new LoadChunkResult(key, LoadChunkResult.Outcome.PARTIAL, acknowledged.counters(), resumedFrom,
-                        readThisCall, granted.attempt(), elapsed);
+                        readThisCall, granted.attempt(), elapsed, bulk);
             }
             ChunkCounters counters = acknowledged.counters();
             if (counters.read() != command.expectedRecords()) {
@@ -193,7 +196,7 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
             ledger.complete(key, command.owner(), acknowledged, now);
             LOG.info("chunk {}: completed {} in {} ms", key, counters, elapsed.toMillis());
             return new LoadChunkResult(key, LoadChunkResult.Outcome.COMPLETED, counters, resumedFrom, readThisCall,
-                    granted.attempt(), elapsed);
+                    granted.attempt(), elapsed, bulk);
         }
 
         /** Reads, converts and sends; returns whether it stopped early for the time budget. */
@@ -254,7 +257,16 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
             while (!inFlight.isEmpty() && (inFlight.size() >= settings.maxInFlight() || inFlight.peekFirst().isDone())) {
                 foldHead();
             }
-            inFlight.addLast(senders.submit(() -> writer.write(batch)));
+            inFlight.addLast(senders.submit(() -> {
+                if (logContext != null) {
+                    org.slf4j.MDC.setContextMap(logContext);
+                }
+                try {
+                    return writer.write(batch);
+                } finally {
+                    org.slf4j.MDC.clear();
+                }
+            }));
         }
 
         /** Waits for the oldest request and takes in its outcome; extends the lease while it waits. */
@@ -293,6 +305,7 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
             ChunkCounters counters = acknowledged.counters().plus(outcome.delta());
             acknowledged = new Checkpoint(outcome.endOffset(), outcome.nextLine(), counters);
             segmentRejects.addAll(outcome.rejects());
+            bulk = bulk.plus(outcome.requests());
             sinceCheckpoint += outcome.delta().read();
         }
 
