@@ -233,8 +233,10 @@ final class AwsCommand {
     }
 
     @Command(name = "redrive", mixinStandardHelpOptions = true,
-            description = "Redrive a failed, timed-out or aborted execution (RedriveExecution): it restarts from the "
-                    + "failed state, and its map re-runs only the failed chunk iterations.")
+            description = {"Redrive an execution that was aborted or timed out partway (RedriveExecution): same ARN, "
+                    + "same input, resumed at the step that did not finish.",
+                    "To repair a run whose chunks failed or that the verifier failed, start a re-run instead: "
+                            + "ingest aws start --rerun-of <run-id> (see docs/runbook.md)."})
     int redrive(@Option(names = "--execution-arn", required = true, paramLabel = "<arn>") String executionArn,
                 @Option(names = "--json", description = "Print the result as JSON.") boolean json) throws Exception {
         RedrivenExecution r = ports().executions(machineOf(executionArn)).redrive(executionArn);

@@ -20,6 +20,6 @@ public interface PipelineExecutions {
      */
     Optional<String> runId(String executionArn);
 
-    /** Redrives a failed, aborted or timed-out execution from where it failed: its failed map iterations only. */
+    /** Redrives an execution that did not finish (aborted, timed out, failed) from the step that did not succeed. */
     RedrivenExecution redrive(String executionArn);
 }
