@@ -18,7 +18,8 @@ import java.util.Optional;
 @Command(name = "ingest", mixinStandardHelpOptions = true, versionProvider = IngestCommand.Version.class,
         description = "Daily bulk ingestion of reference data from CSV into OpenSearch.",
         subcommands = {RunCommand.class, RerunCommand.class, StatusCommand.class, ReplayChunkCommand.class,
-                DemoCommand.class, OpenSearchCommand.class, PlanCommand.class, SampleCommand.class,
+                ReloadRejectsCommandLine.class, DemoCommand.class, OpenSearchCommand.class, AwsCommand.class,
+                PlanCommand.class, SampleCommand.class,
                 CommandLine.HelpCommand.class})
 public final class IngestCommand {
 
@@ -41,13 +42,23 @@ public final class IngestCommand {
 
     /** Runs the command line in this process's environment and working directory; returns the exit code. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        return execute(CommandContext.of(System.getenv(), Path.of("").toAbsolutePath(), Optional.empty()), out, err,
-                args);
+        return execute(CommandLine.defaultFactory(), out, err, args);
+    }
+
+    /** With the subcommands made by {@code factory} (tests hand in subcommands wired to their own ports). */
+    static int execute(CommandLine.IFactory factory, PrintWriter out, PrintWriter err, String... args) {
+        return execute(CommandContext.of(System.getenv(), Path.of("").toAbsolutePath(), Optional.empty()), factory,
+                out, err, args);
     }
 
     /** Runs the command line with the given context and output streams and returns the exit code. */
     static int execute(CommandContext context, PrintWriter out, PrintWriter err, String... args) {
-        CommandLine commandLine = new CommandLine(new IngestCommand(context));
+        return execute(context, CommandLine.defaultFactory(), out, err, args);
+    }
+
+    private static int execute(CommandContext context, CommandLine.IFactory factory, PrintWriter out, PrintWriter err,
+                               String... args) {
+        CommandLine commandLine = new CommandLine(new IngestCommand(context), factory);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {

@@ -5,6 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refdata.ingest.adapter.config.ProcessClients;
+import dev.refdata.ingest.adapter.logging.InvocationLog;
+import dev.refdata.ingest.adapter.logging.LambdaLogging;
 import dev.refdata.ingest.adapter.config.RuntimeSettings;
 import dev.refdata.ingest.core.domain.RunId;
 import dev.refdata.ingest.core.domain.RunMode;
@@ -35,12 +37,18 @@ public final class ChunkerHandler implements RequestStreamHandler {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
     static final String DEFAULT_DATASET = "instruments";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChunkerHandler.class);
 
     private final PlanRunUseCase planRun;
 
     /** Used by the Lambda runtime: wires S3, DynamoDB and OpenSearch from the environment, once per container. */
     public ChunkerHandler() {
-        this(wire(ProcessClients.fromEnvironment()));
+        this(wire(lambdaClients()));
+    }
+
+    private static ProcessClients lambdaClients() {
+        LambdaLogging.configure();
+        return ProcessClients.fromEnvironment();
     }
 
     /** For tests and other hosts: the use case comes in ready-made. */
@@ -58,12 +66,18 @@ public final class ChunkerHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        PlanRunRequest request = JSON.readValue(input, PlanRunRequest.class);
-        PlanRunCommand command = command(request);
-        try {
-            JSON.writeValue(output, PlanRunResponse.of(planRun.plan(command)));
-        } catch (InvalidSourceException | InvalidDatasetSpecException e) {
-            throw new InvalidRunInput(e.getMessage(), e);
+        try (InvocationLog log = InvocationLog.begin(context == null ? null : context.getAwsRequestId())) {
+            PlanRunRequest request = JSON.readValue(input, PlanRunRequest.class);
+            log.run(request.rerunOf());
+            PlanRunCommand command = command(request);
+            try {
+                PlanRunResponse response = PlanRunResponse.of(planRun.plan(command));
+                log.run(response.runId());
+                LOG.info("planned run {}: {}", response.runId(), response.status());
+                JSON.writeValue(output, response);
+            } catch (InvalidSourceException | InvalidDatasetSpecException e) {
+                throw new InvalidRunInput(e.getMessage(), e);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.refdata.ingest.core.load;
 
 import dev.refdata.ingest.core.domain.ChunkCounters;
 import dev.refdata.ingest.core.port.in.ChunkLoadFailedException;
+import dev.refdata.ingest.core.port.in.LoadChunkResult.BulkRequests;
 import dev.refdata.ingest.core.port.out.SearchSink;
 import dev.refdata.ingest.core.port.out.SearchSink.BulkBody;
 import dev.refdata.ingest.core.port.out.SearchSink.BulkItemResult;
@@ -52,6 +53,9 @@ final class BulkWriter {
         long deleted = 0;
         long stale = 0;
         long retries = 0;
+        int requests = 0;
+        long requestNanos = 0;
+        long longestNanos = 0;
         List<RejectedRecord> rejects = new ArrayList<>(batch.conversionRejects);
         int items = batch.buffer.items();
         if (items > 0) {
@@ -67,6 +71,7 @@ final class BulkWriter {
                 String lastCause;
                 BulkResult result = null;
                 boolean requestRetryable = false;
+                long sent = System.nanoTime();
                 try {
                     result = sink.bulk(index, body);
                     lastCause = null;
@@ -76,6 +81,11 @@ final class BulkWriter {
                     }
                     lastCause = e.getMessage();
                     requestRetryable = true;
+                } finally {
+                    long took = System.nanoTime() - sent;
+                    requests++;
+                    requestNanos += took;
+                    longestNanos = Math.max(longestNanos, took);
                 }
                 int[] again = new int[pendingCount];
                 int againCount = 0;
@@ -136,7 +146,7 @@ final class BulkWriter {
         }
         rejects.sort(Comparator.comparingLong(RejectedRecord::line));
         return new BatchOutcome(new ChunkCounters(batch.read, indexed, deleted, stale, rejects.size(), retries),
-                rejects, batch.endOffset, batch.nextLine);
+                rejects, batch.endOffset, batch.nextLine, new BulkRequests(requests, requestNanos, longestNanos));
     }
 
     /** Full jitter: a random delay between zero and the exponential bound. */

@@ -1,8 +1,5 @@
 package dev.refdata.ingest.core.load;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.refdata.ingest.core.csv.ChunkRecordReader;
 import dev.refdata.ingest.core.csv.CsvRecord;
 import dev.refdata.ingest.core.csv.MalformedCsvException;
@@ -27,9 +24,7 @@ import dev.refdata.ingest.core.spec.DatasetCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +52,6 @@ import java.util.random.RandomGenerator;
 public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadChunkService.class);
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final ObjectStore objects;
     private final ChunkLedger ledger;
@@ -148,6 +142,9 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
         private long sinceCheckpoint;
         private long lastCheckpointNanos;
         private long readThisCall;
+        private LoadChunkResult.BulkRequests bulk = LoadChunkResult.BulkRequests.NONE;
+        /** The caller's log context (run, chunk, request), carried into the sender threads' log lines. */
+        private final java.util.Map<String, String> logContext = org.slf4j.MDC.getCopyOfContextMap();
 
         Attempt(LoadChunkCommand command, Claim.Granted granted, DatasetSpec spec, HeaderLayout layout,
                 TimeBudget budget, long started) {
@@ -188,7 +185,7 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
                 ledger.release(key, command.owner(), acknowledged, now);
                 LOG.info("chunk {}: time budget reached at line {}, handing back", key, acknowledged.nextLine());
                 return new LoadChunkResult(key, LoadChunkResult.Outcome.PARTIAL, acknowledged.counters(), resumedFrom,
-                        readThisCall, granted.attempt(), elapsed);
+                        readThisCall, granted.attempt(), elapsed, bulk);
             }
             ChunkCounters counters = acknowledged.counters();
             if (counters.read() != command.expectedRecords()) {
@@ -199,7 +196,7 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
             ledger.complete(key, command.owner(), acknowledged, now);
             LOG.info("chunk {}: completed {} in {} ms", key, counters, elapsed.toMillis());
             return new LoadChunkResult(key, LoadChunkResult.Outcome.COMPLETED, counters, resumedFrom, readThisCall,
-                    granted.attempt(), elapsed);
+                    granted.attempt(), elapsed, bulk);
         }
 
         /** Reads, converts and sends; returns whether it stopped early for the time budget. */
@@ -260,7 +257,16 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
             while (!inFlight.isEmpty() && (inFlight.size() >= settings.maxInFlight() || inFlight.peekFirst().isDone())) {
                 foldHead();
             }
-            inFlight.addLast(senders.submit(() -> writer.write(batch)));
+            inFlight.addLast(senders.submit(() -> {
+                if (logContext != null) {
+                    org.slf4j.MDC.setContextMap(logContext);
+                }
+                try {
+                    return writer.write(batch);
+                } finally {
+                    org.slf4j.MDC.clear();
+                }
+            }));
         }
 
         /** Waits for the oldest request and takes in its outcome; extends the lease while it waits. */
@@ -299,6 +305,7 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
             ChunkCounters counters = acknowledged.counters().plus(outcome.delta());
             acknowledged = new Checkpoint(outcome.endOffset(), outcome.nextLine(), counters);
             segmentRejects.addAll(outcome.rejects());
+            bulk = bulk.plus(outcome.requests());
             sinceCheckpoint += outcome.delta().read();
         }
 
@@ -337,27 +344,7 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
         }
 
         private byte[] ndjson(List<RejectedRecord> rejects) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
-                json.setRootValueSeparator(null);
-                for (RejectedRecord r : rejects) {
-                    json.writeStartObject();
-                    json.writeStringField("run", command.key().run().value());
-                    json.writeNumberField("chunk", command.key().chunk());
-                    json.writeStringField("source", command.object().toString());
-                    json.writeNumberField("line", r.line());
-                    json.writeStringField("reason", r.reason());
-                    json.writeStringField("raw", r.raw());
-                    if (r.truncated()) {
-                        json.writeBooleanField("truncated", true);
-                    }
-                    json.writeEndObject();
-                    json.writeRaw('\n');
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return out.toByteArray();
+            return RejectsNdjson.of(command.key(), command.object().toString(), rejects);
         }
 
         private void cancelInFlight() {

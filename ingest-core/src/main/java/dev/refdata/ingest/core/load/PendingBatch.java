@@ -45,6 +45,13 @@ final class PendingBatch {
         advance(record);
     }
 
+    /** A record rejected before it could even be read as CSV (a reload's record that is not one record). */
+    void rejected(RejectedRecord reject) {
+        conversionRejects.add(reject);
+        read++;
+        nextLine = reject.line() + 1;
+    }
+
     private void advance(CsvRecord record) {
         read++;
         endOffset = record.endOffset();

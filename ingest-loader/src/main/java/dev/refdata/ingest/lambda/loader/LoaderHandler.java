@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refdata.ingest.adapter.config.ProcessClients;
 import dev.refdata.ingest.adapter.config.RuntimeSettings;
+import dev.refdata.ingest.adapter.logging.InvocationLog;
+import dev.refdata.ingest.adapter.logging.LambdaLogging;
 import dev.refdata.ingest.core.domain.ByteRange;
 import dev.refdata.ingest.core.domain.ChunkKey;
 import dev.refdata.ingest.core.domain.ObjectRef;
@@ -18,6 +20,9 @@ import dev.refdata.ingest.core.port.in.LoadChunkCommand;
 import dev.refdata.ingest.core.port.in.LoadChunkResult;
 import dev.refdata.ingest.core.port.in.LoadChunkUseCase;
 import dev.refdata.ingest.core.port.in.LoadChunkUseCase.TimeBudget;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,22 +43,39 @@ public final class LoaderHandler implements RequestStreamHandler {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
     private static final String PROCESS = ManagementFactory.getRuntimeMXBean().getName();
 
+    private static final Logger LOG = LoggerFactory.getLogger(LoaderHandler.class);
+
     private final LoadChunkUseCase loadChunk;
     private final String rejectsBucket;
+    private final ChunkMetrics metrics;
 
-    /** Used by the Lambda runtime: wires S3, DynamoDB and OpenSearch from the environment, once per container. */
+    /**
+     * Used by the Lambda runtime: JSON logs and EMF metrics on stdout; S3, DynamoDB and OpenSearch wired from the
+     * environment, once per container.
+     */
     public LoaderHandler() {
-        this(ProcessClients.fromEnvironment());
+        this(lambdaClients());
     }
 
     private LoaderHandler(ProcessClients clients) {
-        this(wire(clients), clients.settings().requireArtifactsBucket());
+        this(wire(clients), clients.settings().requireArtifactsBucket(),
+                ChunkMetrics.toStdout(ChunkMetrics.Settings.from(System.getenv()), System.out));
     }
 
-    /** For tests and other hosts: the use case comes in ready-made. */
+    private static ProcessClients lambdaClients() {
+        LambdaLogging.configure();
+        return ProcessClients.fromEnvironment();
+    }
+
+    /** For tests and other hosts: the use case comes in ready-made; no metrics are written. */
     public LoaderHandler(LoadChunkUseCase loadChunk, String rejectsBucket) {
+        this(loadChunk, rejectsBucket, ChunkMetrics.NONE);
+    }
+
+    LoaderHandler(LoadChunkUseCase loadChunk, String rejectsBucket, ChunkMetrics metrics) {
         this.loadChunk = Objects.requireNonNull(loadChunk, "loadChunk");
         this.rejectsBucket = Objects.requireNonNull(rejectsBucket, "rejectsBucket");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     private static LoadChunkUseCase wire(ProcessClients clients) {
@@ -67,19 +89,31 @@ public final class LoaderHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        LoadChunkRequest request = JSON.readValue(input, LoadChunkRequest.class);
-        LoadChunkCommand command = command(request, context);
-        TimeBudget budget = context == null ? TimeBudget.UNLIMITED : context::getRemainingTimeInMillis;
-        LoadChunkResult result;
-        try {
-            result = loadChunk.load(command, budget);
-        } catch (ChunkBusyException e) {
-            throw new LoaderErrors.ChunkBusy(e.getMessage(), e);
-        } catch (ChunkLoadFailedException e) {
-            throw e.retryable() ? new LoaderErrors.RetryableLoadFailure(e.getMessage(), e)
-                    : new LoaderErrors.PermanentLoadFailure(e.getMessage(), e);
+        String requestId = context == null ? null : context.getAwsRequestId();
+        try (InvocationLog log = InvocationLog.begin(requestId)) {
+            LoadChunkRequest request = JSON.readValue(input, LoadChunkRequest.class);
+            log.run(request.runId());
+            if (request.chunk() != null) {
+                log.chunk(request.chunk());
+            }
+            LoadChunkCommand command = command(request, context);
+            TimeBudget budget = context == null ? TimeBudget.UNLIMITED : context::getRemainingTimeInMillis;
+            LoadChunkResult result;
+            try {
+                result = loadChunk.load(command, budget);
+            } catch (ChunkBusyException e) {
+                LOG.warn("chunk busy: {}", e.getMessage());
+                throw new LoaderErrors.ChunkBusy(e.getMessage(), e);
+            } catch (ChunkLoadFailedException e) {
+                LOG.error("chunk failed ({}): {}", e.retryable() ? "retryable" : "permanent", e.getMessage());
+                throw e.retryable() ? new LoaderErrors.RetryableLoadFailure(e.getMessage(), e)
+                        : new LoaderErrors.PermanentLoadFailure(e.getMessage(), e);
+            }
+            LOG.info("chunk {}: {} {} records this call, {}", command.key(), result.outcome(), result.readThisCall(),
+                    result.counters());
+            metrics.emit(command, result, context == null ? null : context.getFunctionName(), requestId);
+            JSON.writeValue(output, LoadChunkResponse.of(result));
         }
-        JSON.writeValue(output, LoadChunkResponse.of(result));
     }
 
     private LoadChunkCommand command(LoadChunkRequest r, Context context) {

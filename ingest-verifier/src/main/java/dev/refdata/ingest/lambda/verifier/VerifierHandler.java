@@ -5,6 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refdata.ingest.adapter.config.ProcessClients;
+import dev.refdata.ingest.adapter.logging.InvocationLog;
+import dev.refdata.ingest.adapter.logging.LambdaLogging;
 import dev.refdata.ingest.core.domain.ChunkCounters;
 import dev.refdata.ingest.core.domain.RunId;
 import dev.refdata.ingest.core.port.in.VerifyRunCommand;
@@ -44,7 +46,12 @@ public final class VerifierHandler implements RequestStreamHandler {
 
     /** Used by the Lambda runtime: wires S3, DynamoDB and OpenSearch from the environment, once per container. */
     public VerifierHandler() {
-        this(wire(ProcessClients.fromEnvironment()));
+        this(wire(lambdaClients()));
+    }
+
+    private static ProcessClients lambdaClients() {
+        LambdaLogging.configure();
+        return ProcessClients.fromEnvironment();
     }
 
     /** For tests and other hosts: the use case comes in ready-made. */
@@ -59,16 +66,19 @@ public final class VerifierHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        VerifyRequest r = JSON.readValue(input, VerifyRequest.class);
-        if (r.runId() == null) {
-            throw new IllegalArgumentException("the input needs \"runId\"");
+        try (InvocationLog log = InvocationLog.begin(context == null ? null : context.getAwsRequestId())) {
+            VerifyRequest r = JSON.readValue(input, VerifyRequest.class);
+            if (r.runId() == null) {
+                throw new IllegalArgumentException("the input needs \"runId\"");
+            }
+            log.run(r.runId());
+            VerifyRunCommand defaults = VerifyRunCommand.strict(new RunId(r.runId()));
+            VerifyRunCommand command = new VerifyRunCommand(defaults.run(),
+                    r.maxRejects() == null ? defaults.maxRejects() : r.maxRejects(),
+                    r.maxRejectFraction() == null ? defaults.maxRejectFraction() : r.maxRejectFraction(),
+                    r.sampleSize() == null ? defaults.sampleSize() : r.sampleSize(),
+                    r.retention() == null ? defaults.retention() : r.retention());
+            JSON.writeValue(output, VerifyResponse.of(verifyRun.verify(command)));
         }
-        VerifyRunCommand defaults = VerifyRunCommand.strict(new RunId(r.runId()));
-        VerifyRunCommand command = new VerifyRunCommand(defaults.run(),
-                r.maxRejects() == null ? defaults.maxRejects() : r.maxRejects(),
-                r.maxRejectFraction() == null ? defaults.maxRejectFraction() : r.maxRejectFraction(),
-                r.sampleSize() == null ? defaults.sampleSize() : r.sampleSize(),
-                r.retention() == null ? defaults.retention() : r.retention());
-        JSON.writeValue(output, VerifyResponse.of(verifyRun.verify(command)));
     }
 }
