@@ -80,7 +80,8 @@ final class ReloadRejectsCommandLine implements Callable<Integer> {
         RejectsFile corrected = file == null ? null : localFile(file);
         ReloadRejectsPorts ports = given != null ? given : ports();
         ReloadRejectsResult result;
-        try (InvocationLog log = InvocationLog.begin(null).run(run.value())) {
+        try (InvocationLog log = InvocationLog.begin(null)) {
+            log.run(run.value());
             result = new ReloadRejectsService(ports.objects(), ports.runs(), ports.sink(), ports.datasets(),
                     ports.artifactsBucket(), LoadSettings.DEFAULTS, Clock.systemUTC())
                     .reload(new ReloadRejectsCommand(run, corrected));
