@@ -38,7 +38,10 @@ import java.util.Optional;
  * {@code INGEST_RUN_TABLE} (the stack output RunTableName).
  */
 @Command(name = "aws", mixinStandardHelpOptions = true,
-        description = "Start, inspect and redrive executions of the deployed pipeline (see docs/deploy.md).")
+        description = {"Start, inspect and redrive executions of the deployed pipeline (see docs/deploy.md and "
+                + "docs/runbook.md).",
+                "AWS settings are the SDK's own (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL); the run table is "
+                        + "INGEST_RUN_TABLE (the stack output RunTableName)."})
 final class AwsCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
