@@ -12,6 +12,7 @@ import dev.refdata.ingest.core.port.in.RejectsFile;
 import dev.refdata.ingest.core.port.in.ReloadRejectsCommand;
 import dev.refdata.ingest.core.port.in.ReloadRejectsResult;
 import picocli.CommandLine.Command;
+import software.amazon.awssdk.core.exception.SdkException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -85,6 +86,8 @@ final class ReloadRejectsCommandLine implements Callable<Integer> {
             result = new ReloadRejectsService(ports.objects(), ports.runs(), ports.sink(), ports.datasets(),
                     ports.artifactsBucket(), LoadSettings.DEFAULTS, Clock.systemUTC())
                     .reload(new ReloadRejectsCommand(run, corrected));
+        } catch (SdkException e) {
+            return AwsServiceErrors.report(spec.commandLine().getErr(), "reloading the rejects of run " + run, e);
         }
         print(result, spec.commandLine().getOut());
         return result.clean() ? 0 : REJECTED_AGAIN;
