@@ -17,6 +17,7 @@ import dev.refdata.ingest.core.domain.RunId;
 import dev.refdata.ingest.core.domain.RunRecord;
 import dev.refdata.ingest.core.port.out.RunStore;
 import picocli.CommandLine.ArgGroup;
+import software.amazon.awssdk.core.exception.SdkException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -38,7 +39,10 @@ import java.util.Optional;
  * {@code INGEST_RUN_TABLE} (the stack output RunTableName).
  */
 @Command(name = "aws", mixinStandardHelpOptions = true,
-        description = "Start, inspect and redrive executions of the deployed pipeline (see docs/deploy.md).")
+        description = {"Start, inspect and redrive executions of the deployed pipeline (see docs/deploy.md and "
+                + "docs/runbook.md).",
+                "AWS settings are the SDK's own (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL); the run table is "
+                        + "INGEST_RUN_TABLE (the stack output RunTableName)."})
 final class AwsCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -146,7 +150,12 @@ final class AwsCommand {
                     maxConcurrency);
         }
         String arn = (machine == null ? new Machine() : machine).resolve();
-        StartedExecution started = ports().executions(arn).start(input, name);
+        StartedExecution started;
+        try {
+            started = ports().executions(arn).start(input, name);
+        } catch (SdkException e) {
+            return AwsServiceErrors.report(spec.commandLine().getErr(), "StartExecution on " + arn, e);
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectNode node = JSON.createObjectNode();
@@ -173,10 +182,23 @@ final class AwsCommand {
                @Option(names = "--json", description = "Print the result as JSON.") boolean json) throws Exception {
         AwsPorts ports = ports();
         PipelineExecutions executions = ports.executions(machineOf(executionArn));
-        ExecutionDescription d = executions.describe(executionArn);
-        Optional<String> run = runId != null ? Optional.of(runId) : executions.runId(executionArn);
-        Optional<RunRecord> record = run.flatMap(id -> ports.runStore().find(new RunId(id)));
-        List<ChunkState> chunks = record.map(r -> ports.runStore().chunkStates(r.id())).orElse(List.of());
+        ExecutionDescription d;
+        Optional<String> run;
+        try {
+            d = executions.describe(executionArn);
+            run = runId != null ? Optional.of(runId) : executions.runId(executionArn);
+        } catch (SdkException e) {
+            return AwsServiceErrors.report(spec.commandLine().getErr(), "DescribeExecution of " + executionArn, e);
+        }
+        Optional<RunRecord> record;
+        List<ChunkState> chunks;
+        try {
+            record = run.flatMap(id -> ports.runStore().find(new RunId(id)));
+            chunks = record.map(r -> ports.runStore().chunkStates(r.id())).orElse(List.of());
+        } catch (SdkException e) {
+            return AwsServiceErrors.report(spec.commandLine().getErr(), "reading run " + run.orElse("?")
+                    + " from the run table (INGEST_RUN_TABLE)", e);
+        }
         Map<ChunkStatus, Integer> byStatus = new EnumMap<>(ChunkStatus.class);
         ChunkCounters totals = ChunkCounters.ZERO;
         for (ChunkState c : chunks) {
@@ -239,7 +261,12 @@ final class AwsCommand {
                             + "ingest aws start --rerun-of <run-id> (see docs/runbook.md)."})
     int redrive(@Option(names = "--execution-arn", required = true, paramLabel = "<arn>") String executionArn,
                 @Option(names = "--json", description = "Print the result as JSON.") boolean json) throws Exception {
-        RedrivenExecution r = ports().executions(machineOf(executionArn)).redrive(executionArn);
+        RedrivenExecution r;
+        try {
+            r = ports().executions(machineOf(executionArn)).redrive(executionArn);
+        } catch (SdkException e) {
+            return AwsServiceErrors.report(spec.commandLine().getErr(), "RedriveExecution of " + executionArn, e);
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectNode node = JSON.createObjectNode();

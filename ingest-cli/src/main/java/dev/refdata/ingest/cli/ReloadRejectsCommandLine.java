@@ -13,6 +13,7 @@ import dev.refdata.ingest.core.port.in.ReloadRejectsResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
+import software.amazon.awssdk.core.exception.SdkException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -89,22 +90,27 @@ final class ReloadRejectsCommandLine implements Callable<Integer> {
         RunId run = new RunId(runId);
         RejectsFile corrected = file == null ? null : localFile(file);
         ReloadRejectsResult result;
-        if (given != null) {
-            result = reload(given, run, corrected);
-        } else {
-            // the same endpoints as run, status and replay-chunk: embedded defaults unless configured
-            try (PipelineEndpoints endpoints = endpointOptions.open(root.context(), spec.commandLine().getErr())) {
-                StatusCommand.requireRun(endpoints, runId);
-                result = reload(new ReloadRejectsPorts(endpoints.objects(), endpoints.artifactsBucket(),
-                        endpoints.runs(), endpoints.sink(), endpoints.datasets(datasetsDir)), run, corrected);
+        try {
+            if (given != null) {
+                result = reload(given, run, corrected);
+            } else {
+                // the same endpoints as run, status and replay-chunk: embedded defaults unless configured
+                try (PipelineEndpoints endpoints = endpointOptions.open(root.context(), spec.commandLine().getErr())) {
+                    StatusCommand.requireRun(endpoints, runId);
+                    result = reload(new ReloadRejectsPorts(endpoints.objects(), endpoints.artifactsBucket(),
+                            endpoints.runs(), endpoints.sink(), endpoints.datasets(datasetsDir)), run, corrected);
+                }
             }
+        } catch (SdkException e) {
+            return AwsServiceErrors.report(spec.commandLine().getErr(), "reloading the rejects of run " + run, e);
         }
         print(result, spec.commandLine().getOut());
         return result.clean() ? 0 : REJECTED_AGAIN;
     }
 
     private static ReloadRejectsResult reload(ReloadRejectsPorts ports, RunId run, RejectsFile corrected) {
-        try (InvocationLog log = InvocationLog.begin(null).run(run.value())) {
+        try (InvocationLog log = InvocationLog.begin(null)) {
+            log.run(run.value());
             return new ReloadRejectsService(ports.objects(), ports.runs(), ports.sink(), ports.datasets(),
                     ports.artifactsBucket(), LoadSettings.DEFAULTS, Clock.systemUTC())
                     .reload(new ReloadRejectsCommand(run, corrected));

@@ -138,6 +138,7 @@ final class ReplayChunkCommand implements Callable<Integer> {
 
     /** The loader's and the HTTP client's debug logs, without the wire dump of every bulk body. */
     private static void debugLogging() {
+        CliLogging.showOnConsole(Level.DEBUG);
         level("dev.refdata.ingest", Level.DEBUG);
         level("org.apache.hc.client5.http", Level.DEBUG);
         level("org.apache.hc.client5.http.wire", Level.INFO);

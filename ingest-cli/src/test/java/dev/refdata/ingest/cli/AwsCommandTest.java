@@ -195,6 +195,65 @@ class AwsCommandTest {
     }
 
     @Test
+    void anAwsFailureIsOneLineWithTheNextStepNotAStackTrace() {
+        PipelineExecutions unreachable = new PipelineExecutions() {
+            @Override
+            public StartedExecution start(ExecutionInput input, String name) {
+                throw software.amazon.awssdk.core.exception.SdkClientException.create(
+                        "Unable to execute HTTP request: Connection refused");
+            }
+
+            @Override
+            public ExecutionDescription describe(String executionArn) {
+                throw software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException.builder()
+                        .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                                .errorCode("ExecutionDoesNotExist").errorMessage("Execution Does Not Exist").build())
+                        .build();
+            }
+
+            @Override
+            public Optional<String> runId(String executionArn) {
+                return Optional.empty();
+            }
+
+            @Override
+            public RedrivenExecution redrive(String executionArn) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        AwsPorts ports = new AwsPorts() {
+            @Override
+            public PipelineExecutions executions(String stateMachineArn) {
+                return unreachable;
+            }
+
+            @Override
+            public RunStore runStore() {
+                return null;
+            }
+        };
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <K> K create(Class<K> type) throws Exception {
+                return type == AwsCommand.class ? (K) new AwsCommand(ports) : CommandLine.defaultFactory().create(type);
+            }
+        };
+        StringWriter err = new StringWriter();
+        int start = IngestCommand.execute(factory, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                "aws", "start", "--state-machine-arn", MACHINE, "--rerun-of", RUN.value());
+        int status = IngestCommand.execute(factory, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                "aws", "status", "--execution-arn", EXECUTION);
+
+        assertThat(start).isEqualTo(1);
+        assertThat(status).isEqualTo(1);
+        assertThat(err.toString().lines()).containsExactly(
+                "error: StartExecution on " + MACHINE + ": Unable to execute HTTP request: Connection refused (check "
+                        + "AWS_REGION, the credentials (AWS_PROFILE or AWS_ACCESS_KEY_ID) and AWS_ENDPOINT_URL)",
+                "error: DescribeExecution of " + EXECUTION + ": ExecutionDoesNotExist: Execution Does Not Exist");
+    }
+
+    @Test
     void aMalformedExecutionArnIsAUserError() {
         Result r = run(null, "aws", "redrive", "--execution-arn", "nightly-1");
 
