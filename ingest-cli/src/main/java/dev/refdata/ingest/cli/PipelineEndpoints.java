@@ -246,6 +246,11 @@ public final class PipelineEndpoints implements AutoCloseable {
         return RunSource.object(directory.toString(), path.getFileName().toString());
     }
 
+    /** Where runs and chunks are kept, e.g. {@code SQLite /home/me/.ingest/runs.db}. */
+    public String runStoreDescription() {
+        return runStoreDescription;
+    }
+
     /** One line per endpoint, for the command's output. */
     public List<String> describe() {
         return List.of("artifacts: " + (BucketRoutingObjectStore.isLocalDirectory(artifactsBucket) ? artifactsBucket

@@ -67,7 +67,7 @@ record RunSummary(String runId, String status, String error, String cause, Chunk
         Optional<Duration> sinceCommand = outcome.firstBulkAt().map(at -> Duration.between(commandStarted, at));
         String status = outcome.execution().status();
         String error = outcome.execution().succeeded() ? null : outcome.execution().error();
-        String cause = outcome.execution().succeeded() ? null : outcome.execution().cause();
+        String cause = outcome.execution().succeeded() ? null : readable(outcome.execution().cause());
         if (outcome.run().isEmpty()) {
             return new RunSummary(null, status, error, cause, ChunkCounters.ZERO, 0, 0, outcome.wallTime(),
                     outcome.firstBulk(), sinceCommand, null, null, false);
@@ -90,6 +90,22 @@ record RunSummary(String runId, String status, String error, String cause, Chunk
         return new RunSummary(id.value(), status, error, cause, totals,
                 run.map(RunRecord::expectedRecords).orElse(0L), run.map(RunRecord::chunkCount).orElse(0),
                 outcome.wallTime(), outcome.firstBulk(), sinceCommand, report, markdown, outcome.succeededAlready());
+    }
+
+    /**
+     * A Task's failure cause is the Lambda error document ({@code {"errorMessage": ..., "errorType": ...}}); people
+     * and scripts want its message. Any other cause is kept as it is.
+     */
+    static String readable(String cause) {
+        if (cause == null || !cause.startsWith("{")) {
+            return cause;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode error = JSON.readTree(cause);
+            return error.hasNonNull("errorMessage") ? error.get("errorMessage").asText() : cause;
+        } catch (IOException e) {
+            return cause;
+        }
     }
 
     /** Where the verifier writes the report of the run's latest execution. */

@@ -101,7 +101,7 @@ final class StatusCommand implements Callable<Integer> {
                     + "\nnext step: ingest status lists the recent runs and their ids", e);
         }
         return endpoints.runs().find(id).orElseThrow(() -> new CommandFailedException("unknown run id " + runId
-                + " in " + endpoints.describe().get(1).replaceFirst("^runs: ", "")
+                + " in " + endpoints.runStoreDescription()
                 + "\nnext step: ingest status lists the recent runs and their ids"));
     }
 

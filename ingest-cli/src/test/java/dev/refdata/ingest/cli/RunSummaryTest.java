@@ -75,4 +75,11 @@ class RunSummaryTest {
         assertThat(RunSummary.location(new dev.refdata.ingest.core.domain.ObjectRef("artifacts", "reports/r.json")))
                 .isEqualTo("s3://artifacts/reports/r.json");
     }
+
+    @Test
+    void aTaskFailureCauseIsShownAsItsErrorMessage() {
+        assertThat(RunSummary.readable("{\"errorMessage\":\"/feeds/i.csv, line 1: header does not match\","
+                + "\"errorType\":\"InvalidRunInput\"}")).isEqualTo("/feeds/i.csv, line 1: header does not match");
+        assertThat(RunSummary.readable("run r1 FAILED: chunks not completed")).isEqualTo("run r1 FAILED: chunks not completed");
+    }
 }
