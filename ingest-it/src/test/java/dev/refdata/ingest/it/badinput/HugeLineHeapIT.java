@@ -80,7 +80,9 @@ class HugeLineHeapIT {
         Child child = runChild(TAG + "-uncapped", 256 << 20);
 
         assertThat(child.exitCode()).as("the child's exit; its output:%n%s", child.output()).isNotZero();
-        assertThat(child.output()).contains("OutOfMemoryError").doesNotContain("RESULT ");
+        assertThat(child.output()).as("the reader ran out of heap holding the line")
+                .contains("OutOfMemoryError").contains("at dev.refdata.ingest.core.csv.ChunkRecordReader")
+                .doesNotContain("RESULT ");
     }
 
     private record Child(int exitCode, String output) {
