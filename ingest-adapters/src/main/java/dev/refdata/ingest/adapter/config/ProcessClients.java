@@ -68,6 +68,9 @@ public final class ProcessClients {
         if (search == null) {
             OpenSearchClientSettings.Builder builder = OpenSearchClientSettings.builder(settings.openSearchUrl())
                     .maxConnections(Math.max(OpenSearchClientSettings.DEFAULT_MAX_CONNECTIONS, settings.bulkInFlight() * 2));
+            if (settings.openSearchTrustAllCertificates()) {
+                builder.insecureTrustAll(true); // the client logs a warning when it is built
+            }
             switch (settings.openSearchAuth()) {
                 case SIGV4_ES -> builder.sigV4(settings.region(), OpenSearchClientSettings.AwsService.ES);
                 case SIGV4_AOSS -> builder.sigV4(settings.region(), OpenSearchClientSettings.AwsService.AOSS);

@@ -1,5 +1,7 @@
 package dev.refdata.ingest.adapter.config;
 
+import dev.refdata.ingest.adapter.opensearch.SecretRedaction;
+import dev.refdata.ingest.core.csv.RecordLimits;
 import dev.refdata.ingest.core.port.in.PlanChunksCommand;
 
 import java.net.URI;
@@ -28,7 +30,14 @@ import java.util.Optional;
  *   <tr><td>{@code INGEST_BULK_BYTES}, {@code INGEST_BULK_IN_FLIGHT}</td><td>bulk request size and concurrency</td></tr>
  *   <tr><td>{@code INGEST_TIME_ZONE}</td><td>the zone that turns a scheduled time into a business date (default UTC)</td></tr>
  *   <tr><td>{@code INGEST_BUDGET_MARGIN}</td><td>stop taking records this long before a Lambda's deadline (e.g. 30s)</td></tr>
+ *   <tr><td>{@code INGEST_OPENSEARCH_TRUST_ALL_CERTIFICATES}</td><td>{@code true} turns TLS certificate and host
+ *       name verification off (a local cluster with a self-signed certificate only; logged as a warning); unset
+ *       or {@code false}: verified</td></tr>
+ *   <tr><td>{@code INGEST_MAX_RECORD_BYTES}, {@code INGEST_MAX_FIELD_BYTES}</td><td>a longer record, or a record
+ *       with a longer field, is rejected without being held (defaults 1MiB and 256KiB)</td></tr>
  * </table>
+ *
+ * <p>No URL may carry credentials ({@code https://user:password@host}): it is refused, and no message repeats it.
  *
  * @param region           AWS region
  * @param s3Endpoint       S3 endpoint override, or {@code null}
@@ -43,11 +52,14 @@ import java.util.Optional;
  * @param bulkInFlight     bulk requests in flight per loader
  * @param budgetMargin     time kept back before a deadline
  * @param timeZone         the zone of business dates
+ * @param openSearchTrustAllCertificates whether TLS verification towards OpenSearch is off (explicitly asked for)
+ * @param recordLimits     the largest record and field a loader reads
  */
 public record RuntimeSettings(String region, URI s3Endpoint, long targetChunkBytes, Path datasetsDir,
                               URI dynamoDbEndpoint, String runTable, String artifactsBucket, URI openSearchUrl,
                               OpenSearchAuth openSearchAuth, int bulkBytes, int bulkInFlight,
-                              java.time.Duration budgetMargin, java.time.ZoneId timeZone) {
+                              java.time.Duration budgetMargin, java.time.ZoneId timeZone,
+                              boolean openSearchTrustAllCertificates, RecordLimits recordLimits) {
 
     /** How requests to OpenSearch are authenticated. */
     public enum OpenSearchAuth { NONE, SIGV4_ES, SIGV4_AOSS }
@@ -59,6 +71,7 @@ public record RuntimeSettings(String region, URI s3Endpoint, long targetChunkByt
         Objects.requireNonNull(openSearchAuth, "openSearchAuth");
         Objects.requireNonNull(budgetMargin, "budgetMargin");
         Objects.requireNonNull(timeZone, "timeZone");
+        Objects.requireNonNull(recordLimits, "recordLimits");
         if (targetChunkBytes < 1 || bulkBytes < 1024 || bulkInFlight < 1) {
             throw new IllegalArgumentException("target chunk size, bulk size and bulk concurrency must be positive");
         }
@@ -121,8 +134,34 @@ public record RuntimeSettings(String region, URI s3Endpoint, long targetChunkByt
             throw new IllegalArgumentException("INGEST_TIME_ZONE: not a time zone: '" + zoneName
                     + "' (e.g. UTC, Europe/Berlin)", e);
         }
+        boolean trustAll = flag("INGEST_OPENSEARCH_TRUST_ALL_CERTIFICATES",
+                env.get("INGEST_OPENSEARCH_TRUST_ALL_CERTIFICATES"));
+        long maxRecord = Optional.ofNullable(blankToNull(env.get("INGEST_MAX_RECORD_BYTES")))
+                .map(v -> sizeOf("INGEST_MAX_RECORD_BYTES", v)).orElse((long) RecordLimits.DEFAULTS.maxRecordBytes());
+        long maxField = Optional.ofNullable(blankToNull(env.get("INGEST_MAX_FIELD_BYTES")))
+                .map(v -> sizeOf("INGEST_MAX_FIELD_BYTES", v))
+                .orElse(Math.min(RecordLimits.DEFAULTS.maxFieldBytes(), maxRecord));
+        RecordLimits limits;
+        try {
+            limits = new RecordLimits((int) Math.min(Integer.MAX_VALUE, maxRecord),
+                    (int) Math.min(Integer.MAX_VALUE, maxField));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("INGEST_MAX_RECORD_BYTES, INGEST_MAX_FIELD_BYTES: " + e.getMessage(), e);
+        }
         return new RuntimeSettings(region, s3, chunk, datasets, dynamo, table, bucket, openSearch, auth, bulkBytes,
-                inFlight, margin, zone);
+                inFlight, margin, zone, trustAll, limits);
+    }
+
+    /** An explicit yes or no: {@code true} or {@code false}; unset is no. */
+    private static boolean flag(String variable, String value) {
+        String v = blankToNull(value);
+        if (v == null || v.equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (v.equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw new IllegalArgumentException(variable + ": '" + v + "' is neither true nor false");
     }
 
     private static long sizeOf(String variable, String value) {
@@ -179,16 +218,24 @@ public record RuntimeSettings(String region, URI s3Endpoint, long targetChunkByt
         }
     }
 
+    /** A URL without credentials in it; a message about a bad one never repeats credentials it may hold. */
     private static URI uri(String variable, String value) {
+        URI uri;
         try {
-            URI uri = URI.create(value);
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                throw new IllegalArgumentException("needs a scheme and a host");
-            }
-            return uri;
+            uri = URI.create(value);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(variable + ": not a URL: '" + value + "' (" + e.getMessage() + ")", e);
+            // URISyntaxException's message quotes the input: leave it out, and the cause with it
+            throw new IllegalArgumentException(variable + ": not a URL: '" + SecretRedaction.redact(value) + "'");
         }
+        if (uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException(variable + ": a URL must not carry credentials (user info): '"
+                    + SecretRedaction.redact(value) + "'; configure authentication explicitly instead");
+        }
+        if (uri.getScheme() == null || uri.getHost() == null) {
+            throw new IllegalArgumentException(variable + ": not a URL: '" + SecretRedaction.redact(value)
+                    + "' (needs a scheme and a host)");
+        }
+        return uri;
     }
 
     private static String blankToNull(String value) {

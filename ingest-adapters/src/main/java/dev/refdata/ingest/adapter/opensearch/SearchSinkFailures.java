@@ -51,7 +51,8 @@ final class SearchSinkFailures {
      * flag stays set (HttpClient sets it again when it turns an interrupt into an exception).
      */
     static SearchSinkException forTransport(String action, IOException e) {
-        String what = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        String what = e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + SecretRedaction.redact(e.getMessage()));
         if (Thread.currentThread().isInterrupted()) {
             return new SearchSinkException(0, false, action + " interrupted: " + what, e);
         }
@@ -62,7 +63,7 @@ final class SearchSinkFailures {
     /** A response the sink cannot read; sending the request again will not make it readable. */
     static SearchSinkException unreadable(String action, int status, String problem, Throwable cause) {
         return new SearchSinkException(status, false, action + ": unreadable response (HTTP " + status + "): "
-                + problem, cause);
+                + SecretRedaction.redact(problem), cause);
     }
 
     static boolean isRetryableTransportFailure(IOException e) {

@@ -91,7 +91,7 @@ record ServerError(String type, String reason) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
             if (field.equals("type") && value == JsonToken.VALUE_STRING) {
-                type = parser.getText();
+                type = shorten(parser.getText());
             } else if (field.equals("reason") && value == JsonToken.VALUE_STRING) {
                 reason = shorten(parser.getText());
             } else {
@@ -105,7 +105,9 @@ record ServerError(String type, String reason) {
         return shorten(new String(body, StandardCharsets.UTF_8).replaceAll("\\s+", " ").strip());
     }
 
+    /** Redacted before it is cut, so that a cut can never leave half a secret behind unrecognised. */
     private static String shorten(String text) {
+        text = SecretRedaction.redact(text);
         return text.length() <= MAX_TEXT_CHARS ? text : text.substring(0, MAX_TEXT_CHARS) + "...";
     }
 }

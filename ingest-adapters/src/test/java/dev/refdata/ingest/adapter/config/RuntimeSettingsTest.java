@@ -48,4 +48,37 @@ class RuntimeSettingsTest {
         assertThatThrownBy(() -> RuntimeSettings.from(Map.of("INGEST_S3_ENDPOINT", "localhost")))
                 .hasMessageStartingWith("INGEST_S3_ENDPOINT: not a URL");
     }
+
+    @Test
+    void aUrlCarryingCredentialsIsRefusedAndTheMessageHidesThem() {
+        assertThatThrownBy(() -> RuntimeSettings.from(Map.of("INGEST_OPENSEARCH_URL",
+                "https://admin:s3cret-pw@search.example.com:9200")))
+                .hasMessage("INGEST_OPENSEARCH_URL: a URL must not carry credentials (user info): "
+                        + "'https://[redacted]@search.example.com:9200'; configure authentication explicitly instead");
+        assertThatThrownBy(() -> RuntimeSettings.from(Map.of("INGEST_DYNAMODB_ENDPOINT",
+                "http://admin:s3cret-pw@bad host")))
+                .hasMessageStartingWith("INGEST_DYNAMODB_ENDPOINT: not a URL")
+                .hasMessageNotContaining("s3cret-pw").hasNoCause();
+    }
+
+    @Test
+    void tlsVerificationIsOnUnlessExplicitlyTurnedOff() {
+        assertThat(RuntimeSettings.from(Map.of()).openSearchTrustAllCertificates()).isFalse();
+        assertThat(RuntimeSettings.from(Map.of("INGEST_OPENSEARCH_TRUST_ALL_CERTIFICATES", "true"))
+                .openSearchTrustAllCertificates()).isTrue();
+        assertThatThrownBy(() -> RuntimeSettings.from(Map.of("INGEST_OPENSEARCH_TRUST_ALL_CERTIFICATES", "1")))
+                .hasMessageStartingWith("INGEST_OPENSEARCH_TRUST_ALL_CERTIFICATES:");
+    }
+
+    @Test
+    void recordAndFieldLimitsDefaultToOneMebibyteAndAQuarterOfOne() {
+        assertThat(RuntimeSettings.from(Map.of()).recordLimits())
+                .isEqualTo(new dev.refdata.ingest.core.csv.RecordLimits(1 << 20, 256 << 10));
+        assertThat(RuntimeSettings.from(Map.of("INGEST_MAX_RECORD_BYTES", "4MiB", "INGEST_MAX_FIELD_BYTES", "1MiB"))
+                .recordLimits()).isEqualTo(new dev.refdata.ingest.core.csv.RecordLimits(4 << 20, 1 << 20));
+        assertThat(RuntimeSettings.from(Map.of("INGEST_MAX_RECORD_BYTES", "64KB")).recordLimits().maxFieldBytes())
+                .as("the field limit never exceeds the record limit").isEqualTo(64 << 10);
+        assertThatThrownBy(() -> RuntimeSettings.from(Map.of("INGEST_MAX_RECORD_BYTES", "1KB",
+                "INGEST_MAX_FIELD_BYTES", "2KB"))).hasMessageContaining("INGEST_MAX_FIELD_BYTES");
+    }
 }

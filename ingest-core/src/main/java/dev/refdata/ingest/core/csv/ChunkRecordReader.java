@@ -16,14 +16,17 @@ import java.util.Objects;
  * exactly the records it was planned with; fields are split by jackson-dataformat-csv, a block of records at a
  * time. When a block fails to parse, its records are parsed one by one so that only the bad ones are reported
  * as malformed and reading goes on. Memory is bounded: a record longer than {@code maxRecordBytes} is not held,
- * only its first bytes, and is returned as malformed.
+ * only its first bytes, and is returned as malformed; the scan streams past the rest of it. A record with a field
+ * longer than {@code maxFieldBytes} is returned as malformed too, naming the field.
  *
  * <p>Blank lines are skipped. The stream is closed by {@link #close()}. Not thread-safe.
  */
 public final class ChunkRecordReader implements Closeable {
 
-    /** Default limit on one record's size. */
+    /** Default limit on one record's size: a reference-data record is a few hundred bytes; 1 MiB is far beyond. */
     public static final int DEFAULT_MAX_RECORD_BYTES = 1 << 20;
+    /** Default limit on one field's size (UTF-8 bytes): no single value of a document should come near it. */
+    public static final int DEFAULT_MAX_FIELD_BYTES = 256 * 1024;
     /** How much of an oversized record is kept for the report. */
     static final int OVERSIZE_PREVIEW_BYTES = 4 * 1024;
     private static final int DEFAULT_READ_BYTES = 256 * 1024;
@@ -32,6 +35,7 @@ public final class ChunkRecordReader implements Closeable {
     private final BoundaryScanner scanner;
     private final CsvRecordParser parser;
     private final int maxRecordBytes;
+    private final int maxFieldBytes;
     /** How many bytes one read asks for; also the size of a block of records parsed together. */
     private final int readBytes;
 
@@ -65,30 +69,42 @@ public final class ChunkRecordReader implements Closeable {
      * @param maxRecordBytes records longer than this are returned as malformed, never held whole
      */
     public ChunkRecordReader(InputStream in, CsvDialect dialect, long startOffset, long startLine, int maxRecordBytes) {
-        this(in, dialect, startOffset, startLine, maxRecordBytes, DEFAULT_READ_BYTES);
+        this(in, dialect, startOffset, startLine, new RecordLimits(maxRecordBytes, maxRecordBytes));
+    }
+
+    /**
+     * @param limits records longer than its record limit are returned as malformed, never held whole; so are
+     *               records with a field over its field limit
+     */
+    public ChunkRecordReader(InputStream in, CsvDialect dialect, long startOffset, long startLine,
+                             RecordLimits limits) {
+        this(in, dialect, startOffset, startLine, limits, DEFAULT_READ_BYTES);
     }
 
     /** With a chosen read size: small sizes let tests cross buffer boundaries everywhere. */
     ChunkRecordReader(InputStream in, CsvDialect dialect, long startOffset, long startLine, int maxRecordBytes,
+                      int readBytes) {
+        this(in, dialect, startOffset, startLine, new RecordLimits(maxRecordBytes, maxRecordBytes), readBytes);
+    }
+
+    ChunkRecordReader(InputStream in, CsvDialect dialect, long startOffset, long startLine, RecordLimits limits,
                       int readBytes) {
         if (readBytes < 1) {
             throw new IllegalArgumentException("readBytes must be positive");
         }
         this.readBytes = readBytes;
         this.in = Objects.requireNonNull(in, "in");
-        if (maxRecordBytes < 16) {
-            throw new IllegalArgumentException("maxRecordBytes must be at least 16");
-        }
         this.scanner = new BoundaryScanner(dialect, startOffset, startLine);
         this.parser = CsvRecordParser.forDialect(dialect);
-        this.maxRecordBytes = maxRecordBytes;
+        this.maxRecordBytes = limits.maxRecordBytes();
+        this.maxFieldBytes = limits.maxFieldBytes();
         this.buf = new byte[readBytes];
         this.bufOffset = startOffset;
         this.endOffset = startOffset;
     }
 
     public ChunkRecordReader(InputStream in, CsvDialect dialect, long startOffset, long startLine) {
-        this(in, dialect, startOffset, startLine, DEFAULT_MAX_RECORD_BYTES);
+        this(in, dialect, startOffset, startLine, RecordLimits.DEFAULTS);
     }
 
     /**
@@ -270,6 +286,12 @@ public final class ChunkRecordReader implements Closeable {
     }
 
     private CsvRecord record(int r, String[] fields, String problem) {
+        if (fields != null && problem == null) {
+            problem = oversizedField(fields);
+            if (problem != null) {
+                fields = null;
+            }
+        }
         int start = recStart[r];
         int end = recEnd[r];
         int contentEnd = end;
@@ -281,6 +303,39 @@ public final class ChunkRecordReader implements Closeable {
         }
         return new CsvRecord(recLine[r], recNextLine[r], bufOffset + start, bufOffset + end, fields, problem,
                 buf, start, contentEnd - start, false);
+    }
+
+    /** Why a field is over the limit, or null. A field has at least as many UTF-8 bytes as chars, at most 3 times. */
+    private String oversizedField(String[] fields) {
+        for (int i = 0; i < fields.length; i++) {
+            String field = fields[i];
+            if (field != null && field.length() > maxFieldBytes / 3) {
+                long bytes = utf8Length(field);
+                if (bytes > maxFieldBytes) {
+                    return "field " + (i + 1) + " is " + bytes + " bytes long, over the limit of " + maxFieldBytes
+                            + " bytes";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static long utf8Length(String s) {
+        long bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     private void ensureReadyCapacity(int n) {

@@ -128,7 +128,56 @@ final class CsvRecordParser {
         } catch (CharacterCodingException e) {
             throw new CsvRecordException("invalid UTF-8 at byte " + (in.position() - off) + " of the record");
         }
-        return out.position();
+        int count = out.position();
+        rejectInvisibleCharacters(count);
+        return count;
+    }
+
+    /**
+     * What Jackson's parser lets through but is never a value, found in the one pass over the decoded text:
+     * <ul>
+     *   <li>a NUL, a sign of binary content or a broken export;</li>
+     *   <li>a byte-order mark after the start of the file, a sign of files concatenated with their marks; it would
+     *       end up invisible inside an id or a keyword;</li>
+     *   <li>a quote inside an unquoted field ({@code ab"c}, or {@code  "x"} with a blank before the opening
+     *       quote): the parser would keep it as data, but it means the field was meant to be quoted and was not,
+     *       or a quote was not doubled. The same rule as the {@link BoundaryScanner}'s: a field is quoted only when
+     *       its first character is the quote.</li>
+     * </ul>
+     */
+    private void rejectInvisibleCharacters(int count) {
+        char[] text = chars;
+        char quote = dialect.quote();
+        char delimiter = dialect.delimiter();
+        boolean quoted = false;
+        for (int i = 0; i < count; i++) {
+            char c = text[i];
+            if (c > quote && c != 0xFEFF) {
+                continue;
+            }
+            if (c == 0) {
+                throw new CsvRecordException("a NUL character (byte 0x00) at character " + (i + 1) + " of the record");
+            }
+            if (c == 0xFEFF) {
+                throw new CsvRecordException("a byte-order mark (U+FEFF) at character " + (i + 1)
+                        + " of the record: were files concatenated with their marks?");
+            }
+            if (c != quote) {
+                continue;
+            }
+            if (quoted) {
+                if (i + 1 < count && text[i + 1] == quote) {
+                    i++; // a doubled quote: one quote of data
+                } else {
+                    quoted = false; // the closing quote; the parser checks what follows it
+                }
+            } else if (i == 0 || text[i - 1] == delimiter || text[i - 1] == '\n' || text[i - 1] == '\r') {
+                quoted = true;
+            } else {
+                throw new CsvRecordException("a quote inside an unquoted field at character " + (i + 1)
+                        + " of the record: quote the whole field, and double the quotes inside it");
+            }
+        }
     }
 
     /** A record that cannot be split into fields; the message says why, without positions. */

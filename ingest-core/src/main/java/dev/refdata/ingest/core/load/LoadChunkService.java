@@ -208,7 +208,7 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
             boolean partial = false;
             try (ChunkRecordReader reader = new ChunkRecordReader(
                     new ResumingRangeStream(objects, command.object(), rest, settings.maxReadAttempts()),
-                    spec.dialect(), rest.start(), acknowledged.nextLine(), settings.maxRecordBytes())) {
+                    spec.dialect(), rest.start(), acknowledged.nextLine(), settings.recordLimits())) {
                 PendingBatch batch = newBatch(rest.start(), acknowledged.nextLine());
                 while (true) {
                     if (budget.remainingMillis() < marginMillis) {

@@ -1,5 +1,7 @@
 package dev.refdata.ingest.core.load;
 
+import dev.refdata.ingest.core.csv.RecordLimits;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -19,15 +21,17 @@ import java.util.Objects;
  * @param budgetMargin       stop taking records when the caller's remaining time falls below this
  * @param maxRecordBytes     a longer record is rejected without being held in memory
  * @param maxReadAttempts    ranged reads opened for one chunk when the stream breaks mid-way
+ * @param maxFieldBytes      a record with a longer field is rejected (see {@link RecordLimits})
  */
 public record LoadSettings(int maxBulkBytes, int maxBulkItems, int maxInFlight, long checkpointRecords,
                            Duration checkpointInterval, Duration lease, int maxAttempts, Duration maxRetryTime,
                            Duration baseBackoff, Duration maxBackoff, Duration budgetMargin, int maxRecordBytes,
-                           int maxReadAttempts) {
+                           int maxReadAttempts, int maxFieldBytes) {
 
     public static final LoadSettings DEFAULTS = new LoadSettings(5 * 1024 * 1024, 10_000, 2, 50_000,
             Duration.ofSeconds(10), Duration.ofMinutes(2), 10, Duration.ofMinutes(5), Duration.ofMillis(200),
-            Duration.ofSeconds(20), Duration.ofSeconds(30), 1 << 20, 5);
+            Duration.ofSeconds(20), Duration.ofSeconds(30), RecordLimits.DEFAULTS.maxRecordBytes(), 5,
+            RecordLimits.DEFAULTS.maxFieldBytes());
 
     public LoadSettings {
         Objects.requireNonNull(checkpointInterval, "checkpointInterval");
@@ -40,6 +44,7 @@ public record LoadSettings(int maxBulkBytes, int maxBulkItems, int maxInFlight, 
                 || maxRecordBytes < 16 || maxReadAttempts < 1) {
             throw new IllegalArgumentException("load settings out of range: " + this);
         }
+        new RecordLimits(maxRecordBytes, maxFieldBytes); // validates the pair
         if (lease.compareTo(checkpointInterval) <= 0) {
             throw new IllegalArgumentException("the lease (" + lease + ") must outlast the checkpoint interval ("
                     + checkpointInterval + ")");
@@ -48,37 +53,54 @@ public record LoadSettings(int maxBulkBytes, int maxBulkItems, int maxInFlight, 
 
     public LoadSettings withMaxBulkBytes(int bytes) {
         return new LoadSettings(bytes, maxBulkItems, maxInFlight, checkpointRecords, checkpointInterval, lease,
-                maxAttempts, maxRetryTime, baseBackoff, maxBackoff, budgetMargin, maxRecordBytes, maxReadAttempts);
+                maxAttempts, maxRetryTime, baseBackoff, maxBackoff, budgetMargin, maxRecordBytes, maxReadAttempts,
+                maxFieldBytes);
     }
 
     public LoadSettings withLease(Duration newLease, Duration newCheckpointInterval) {
         return new LoadSettings(maxBulkBytes, maxBulkItems, maxInFlight, checkpointRecords, newCheckpointInterval,
                 newLease, maxAttempts, maxRetryTime, baseBackoff, maxBackoff, budgetMargin, maxRecordBytes,
-                maxReadAttempts);
+                maxReadAttempts, maxFieldBytes);
     }
 
     public LoadSettings withMaxBulkItems(int items) {
         return new LoadSettings(maxBulkBytes, items, maxInFlight, checkpointRecords, checkpointInterval, lease,
-                maxAttempts, maxRetryTime, baseBackoff, maxBackoff, budgetMargin, maxRecordBytes, maxReadAttempts);
+                maxAttempts, maxRetryTime, baseBackoff, maxBackoff, budgetMargin, maxRecordBytes, maxReadAttempts,
+                maxFieldBytes);
     }
 
     public LoadSettings withMaxInFlight(int inFlight) {
         return new LoadSettings(maxBulkBytes, maxBulkItems, inFlight, checkpointRecords, checkpointInterval, lease,
-                maxAttempts, maxRetryTime, baseBackoff, maxBackoff, budgetMargin, maxRecordBytes, maxReadAttempts);
+                maxAttempts, maxRetryTime, baseBackoff, maxBackoff, budgetMargin, maxRecordBytes, maxReadAttempts,
+                maxFieldBytes);
     }
 
     public LoadSettings withCheckpointRecords(long records) {
         return new LoadSettings(maxBulkBytes, maxBulkItems, maxInFlight, records, checkpointInterval, lease,
-                maxAttempts, maxRetryTime, baseBackoff, maxBackoff, budgetMargin, maxRecordBytes, maxReadAttempts);
+                maxAttempts, maxRetryTime, baseBackoff, maxBackoff, budgetMargin, maxRecordBytes, maxReadAttempts,
+                maxFieldBytes);
     }
 
     public LoadSettings withRetries(int attempts, Duration base, Duration max, Duration maxTime) {
         return new LoadSettings(maxBulkBytes, maxBulkItems, maxInFlight, checkpointRecords, checkpointInterval, lease,
-                attempts, maxTime, base, max, budgetMargin, maxRecordBytes, maxReadAttempts);
+                attempts, maxTime, base, max, budgetMargin, maxRecordBytes, maxReadAttempts,
+                maxFieldBytes);
     }
 
     public LoadSettings withBudgetMargin(Duration margin) {
         return new LoadSettings(maxBulkBytes, maxBulkItems, maxInFlight, checkpointRecords, checkpointInterval, lease,
-                maxAttempts, maxRetryTime, baseBackoff, maxBackoff, margin, maxRecordBytes, maxReadAttempts);
+                maxAttempts, maxRetryTime, baseBackoff, maxBackoff, margin, maxRecordBytes, maxReadAttempts,
+                maxFieldBytes);
+    }
+
+    /** The record and field limits the reader enforces. */
+    public RecordLimits recordLimits() {
+        return new RecordLimits(maxRecordBytes, maxFieldBytes);
+    }
+
+    public LoadSettings withRecordLimits(RecordLimits limits) {
+        return new LoadSettings(maxBulkBytes, maxBulkItems, maxInFlight, checkpointRecords, checkpointInterval, lease,
+                maxAttempts, maxRetryTime, baseBackoff, maxBackoff, budgetMargin, limits.maxRecordBytes(),
+                maxReadAttempts, limits.maxFieldBytes());
     }
 }

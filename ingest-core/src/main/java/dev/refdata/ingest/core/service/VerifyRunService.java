@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.refdata.ingest.core.csv.ChunkRecordReader;
+import dev.refdata.ingest.core.csv.RecordLimits;
 import dev.refdata.ingest.core.csv.CsvRecord;
 import dev.refdata.ingest.core.domain.ChunkCounters;
 import dev.refdata.ingest.core.domain.ChunkDefinition;
@@ -67,9 +68,20 @@ public final class VerifyRunService implements VerifyRunUseCase {
     private final DatasetCatalog datasets;
     private final String artifactsBucket;
     private final Clock clock;
+    private final RecordLimits limits;
 
     public VerifyRunService(ObjectStore objects, RunStore runs, IndexAdmin indices, DatasetCatalog datasets,
                             String artifactsBucket, Clock clock) {
+        this(objects, runs, indices, datasets, artifactsBucket, RecordLimits.DEFAULTS, clock);
+    }
+
+    /**
+     * @param limits the record and field limits the loaders read with: the input must be read again exactly as they
+     *               read it, or a record they rejected as oversized would be counted here as a document
+     */
+    public VerifyRunService(ObjectStore objects, RunStore runs, IndexAdmin indices, DatasetCatalog datasets,
+                            String artifactsBucket, RecordLimits limits, Clock clock) {
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.objects = Objects.requireNonNull(objects, "objects");
         this.runs = Objects.requireNonNull(runs, "runs");
         this.indices = Objects.requireNonNull(indices, "indices");
@@ -248,7 +260,8 @@ public final class VerifyRunService implements VerifyRunUseCase {
                         ? HeaderLayout.resolve(spec, c.columns()) : HeaderLayout.declaredOrder(spec);
                 DocumentConverter converter = new DocumentConverter(spec, layout, run.id().value(), c.source().toString());
                 try (InputStream in = objects.openRange(c.object(), c.range());
-                     ChunkRecordReader reader = new ChunkRecordReader(in, spec.dialect(), c.range().start(), c.firstLine())) {
+                     ChunkRecordReader reader = new ChunkRecordReader(in, spec.dialect(), c.range().start(), c.firstLine(),
+                             limits)) {
                     CsvRecord r;
                     while ((r = reader.next()) != null) {
                         scratch.clear();

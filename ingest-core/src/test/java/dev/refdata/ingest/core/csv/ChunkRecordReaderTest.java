@@ -154,4 +154,71 @@ class ChunkRecordReaderTest {
         assertThat(records.get(0).endOffset() - records.get(0).offset()).isEqualTo(size);
         assertThat(records.get(0).isMalformed()).isTrue();
     }
+
+    @Test
+    void aNulCharacterMakesOnlyItsRecordMalformedNamingIt() throws IOException {
+        List<CsvRecord> records = readAll(utf8("1,ok\n2,a\u0000b\n3,x\n"), 1, 1 << 20);
+
+        assertThat(records).extracting(CsvRecord::isMalformed).containsExactly(false, true, false);
+        assertThat(records.get(1).problem()).contains("NUL character").contains("character 4");
+        assertThat(records.get(1).line()).isEqualTo(2);
+    }
+
+    @Test
+    void aByteOrderMarkAfterTheStartMakesItsRecordMalformedInsteadOfHidingInAnId() throws IOException {
+        List<CsvRecord> records = readAll(utf8("1,ok\n\uFEFF2,b\n3,x\n"), 1, 1 << 20);
+
+        assertThat(records).extracting(CsvRecord::isMalformed).containsExactly(false, true, false);
+        assertThat(records.get(1).problem()).contains("byte-order mark (U+FEFF)");
+        assertThat(records.get(2).fields()).containsExactly("3", "x");
+    }
+
+    @Test
+    void aFieldOverItsLimitMakesItsRecordMalformedNamingTheFieldAndItsUtf8Size() throws IOException {
+        // 200 two-byte characters: 400 bytes in UTF-8, over a 300-byte field limit though only 200 chars long
+        String wide = "\u00e9".repeat(200);
+        byte[] bytes = utf8("1,ok,x\n2,\"" + wide + "\",y\n3,fine,z\n");
+        List<CsvRecord> records = new ArrayList<>();
+        try (ChunkRecordReader reader = new ChunkRecordReader(new ByteArrayInputStream(bytes), DIALECT, 0, 1,
+                new RecordLimits(1 << 20, 300))) {
+            CsvRecord r;
+            while ((r = reader.next()) != null) {
+                records.add(r);
+            }
+        }
+
+        assertThat(records).extracting(CsvRecord::isMalformed).containsExactly(false, true, false);
+        assertThat(records.get(1).problem()).isEqualTo("field 2 is 400 bytes long, over the limit of 300 bytes");
+        assertThat(records.get(1).line()).isEqualTo(2);
+        assertThat(records.get(2).fields()).containsExactly("3", "fine", "z");
+    }
+
+    @Test
+    void aFieldExactlyAtItsLimitIsRead() throws IOException {
+        byte[] bytes = utf8("1," + "a".repeat(300) + "\n");
+        try (ChunkRecordReader reader = new ChunkRecordReader(new ByteArrayInputStream(bytes), DIALECT, 0, 1,
+                new RecordLimits(1 << 20, 300))) {
+            assertThat(reader.next().isMalformed()).isFalse();
+        }
+    }
+
+    @Test
+    void limitsRefuseAFieldLimitAboveTheRecordLimit() {
+        assertThatThrownBy(() -> new RecordLimits(1024, 2048)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxFieldBytes");
+    }
+
+    @Test
+    void aQuoteInsideAnUnquotedFieldMakesItsRecordMalformedWhileQuotedAndDoubledQuotesRead() throws IOException {
+        List<CsvRecord> records = readAll(utf8("1,\"a \"\"b\"\" c\",\"\"\n2,he said \"hi\"\n3, \"x\"\n4,\"\"\"\"\n"), 1,
+                1 << 20);
+
+        assertThat(records).extracting(CsvRecord::isMalformed).containsExactly(false, true, true, false);
+        assertThat(records.get(0).fields()).containsExactly("1", "a \"b\" c", "");
+        assertThat(records.get(1).problem()).isEqualTo("a quote inside an unquoted field at character 11 of the "
+                + "record: quote the whole field, and double the quotes inside it");
+        assertThat(records.get(2).problem()).as("a blank before the opening quote: the field is unquoted")
+                .contains("a quote inside an unquoted field at character 4");
+        assertThat(records.get(3).fields()).containsExactly("4", "\"");
+    }
 }

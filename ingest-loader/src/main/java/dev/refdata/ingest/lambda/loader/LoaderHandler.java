@@ -82,7 +82,8 @@ public final class LoaderHandler implements RequestStreamHandler {
         RuntimeSettings settings = clients.settings();
         LoadSettings load = LoadSettings.DEFAULTS.withMaxInFlight(settings.bulkInFlight())
                 .withMaxBulkBytes(settings.bulkBytes())
-                .withBudgetMargin(settings.budgetMargin());
+                .withBudgetMargin(settings.budgetMargin())
+                .withRecordLimits(settings.recordLimits());
         return new LoadChunkService(clients.objectStore(), clients.chunkLedger(), clients.openSearch().sink(),
                 clients.datasets(), load, Clock.systemUTC());
     }

@@ -61,7 +61,8 @@ public final class VerifierHandler implements RequestStreamHandler {
 
     private static VerifyRunUseCase wire(ProcessClients clients) {
         return new VerifyRunService(clients.objectStore(), clients.runStore(), clients.openSearch().admin(),
-                clients.datasets(), clients.settings().requireArtifactsBucket(), Clock.systemUTC());
+                clients.datasets(), clients.settings().requireArtifactsBucket(), clients.settings().recordLimits(),
+                Clock.systemUTC());
     }
 
     @Override
