@@ -268,9 +268,7 @@ public final class PipelineEndpoints implements AutoCloseable {
     }
 
     private static RuntimeSettings withOpenSearch(RuntimeSettings s, URI url, RuntimeSettings.OpenSearchAuth auth) {
-        return new RuntimeSettings(s.region(), s.s3Endpoint(), s.targetChunkBytes(), s.datasetsDir(),
-                s.dynamoDbEndpoint(), s.runTable(), s.artifactsBucket(), url, auth, s.bulkBytes(), s.bulkInFlight(),
-                s.budgetMargin(), s.timeZone());
+        return s.withOpenSearch(url, auth);
     }
 
     /** Fails with a next step when nothing answers at {@code url}; any HTTP answer (even 401/403) is reachable. */

@@ -90,6 +90,13 @@ public record RuntimeSettings(String region, URI s3Endpoint, long targetChunkByt
         return Optional.ofNullable(dynamoDbEndpoint);
     }
 
+    /** These settings with another OpenSearch endpoint and authentication, e.g. from a command-line flag. */
+    public RuntimeSettings withOpenSearch(URI url, OpenSearchAuth auth) {
+        return new RuntimeSettings(region, s3Endpoint, targetChunkBytes, datasetsDir, dynamoDbEndpoint, runTable,
+                artifactsBucket, url, auth, bulkBytes, bulkInFlight, budgetMargin, timeZone,
+                openSearchTrustAllCertificates, recordLimits);
+    }
+
     /** Reads the settings from environment variables; a bad value is an error naming the variable. */
     public static RuntimeSettings from(Map<String, String> env) {
         String region = env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"));
