@@ -48,6 +48,11 @@ final class FaultPipeline implements AutoCloseable {
         this.dataset = dataset;
     }
 
+    /** The run table (DynamoDB). */
+    String table() {
+        return dataset + "-runs";
+    }
+
     /** A pipeline whose names all start with {@code tag} (lower case letters and digits). */
     static FaultPipeline create(String tag) {
         String unique = tag + UUID.randomUUID().toString().substring(0, 6);
