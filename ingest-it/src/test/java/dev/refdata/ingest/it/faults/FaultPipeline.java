@@ -96,19 +96,33 @@ final class FaultPipeline implements AutoCloseable {
     }
 
     PlanRunService planner() {
-        return new PlanRunService(fixture.objects(), fixture.runs(), fixture.indices(), fixture.datasets(),
+        return planner(fixture.indices());
+    }
+
+    /** A planner that prepares indices through {@code indices} (another cluster than the shared one). */
+    PlanRunService planner(IndexAdmin indices) {
+        return new PlanRunService(fixture.objects(), fixture.runs(), indices, fixture.datasets(),
                 new PlanRunSettings(fixture.artifacts(), ZoneOffset.UTC, 64L << 20), Clock.systemUTC());
     }
 
     VerifyRunService verifier() {
-        return new VerifyRunService(fixture.objects(), fixture.runs(), fixture.indices(), fixture.datasets(),
+        return verifier(fixture.indices());
+    }
+
+    VerifyRunService verifier(IndexAdmin indices) {
+        return new VerifyRunService(fixture.objects(), fixture.runs(), indices, fixture.datasets(),
                 fixture.artifacts(), Clock.systemUTC());
     }
 
     /** A driver whose loader is {@code loader}, loading {@code parallelism} chunks at once without a time limit. */
     RunDriver driver(LoadChunkUseCase loader, int parallelism) {
-        return new RunDriver(planner(), loader, verifier(), fixture.objects(), fixture.artifacts(), parallelism,
-                RunDriver.unlimited());
+        return driver(loader, parallelism, fixture.indices());
+    }
+
+    /** As {@link #driver(LoadChunkUseCase, int)}, planning and verifying on the cluster of {@code indices}. */
+    RunDriver driver(LoadChunkUseCase loader, int parallelism, IndexAdmin indices) {
+        return new RunDriver(planner(indices), loader, verifier(indices), fixture.objects(), fixture.artifacts(),
+                parallelism, RunDriver.unlimited());
     }
 
     /** A driver that only plans, reads manifests and verifies; the test invokes the loader itself. */
