@@ -147,7 +147,7 @@ class BrokenS3StreamIT {
 
                 VerifyRunResult verified = pipeline.verify(driver, planned);
                 assertThat(verified.succeeded()).as("%s", verified.reason()).isTrue();
-                ExactIndex.assertAccounted(verified.totals(), expected);
+                ExactIndex.assertReportAccounts(fixture.objects(), verified.report(), expected);
                 ExactIndex.assertExact(TestServices.endpoints().openSearchUrl(), planned.alias(), expected);
             }
         }

@@ -121,7 +121,7 @@ class ConcurrentTriggerIT {
                     .allMatch(s -> s.status() == ChunkStatus.COMPLETED && s.attempts() == 1, "claimed once each");
             VerifyRunResult verified = pipeline.verify(driver, planned);
             assertThat(verified.succeeded()).as("%s", verified.reason()).isTrue();
-            ExactIndex.assertAccounted(verified.totals(), expected);
+            ExactIndex.assertReportAccounts(fixture.objects(), verified.report(), expected);
             assertThat(verified.totals().indexed()).as("indexed once each, none stale")
                     .isEqualTo(expected.records());
             ExactIndex.assertExact(TestServices.endpoints().openSearchUrl(), planned.alias(), expected);
@@ -178,10 +178,7 @@ class ConcurrentTriggerIT {
         assertThat(fixture.runs().find(run.id()).orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(fixture.runs().find(run.id()).orElseThrow().executions()).as("planned once").isEqualTo(1);
         assertThat(fixture.runs().chunkStates(run.id())).allMatch(s -> s.attempts() == 1, "each chunk claimed once");
-        ExactIndex.Expected accounted = expected;
-        ExactIndex.assertAccounted(fixture.runs().chunkStates(run.id()).stream().map(s -> s.checkpoint().counters())
-                .reduce(dev.refdata.ingest.core.domain.ChunkCounters.ZERO,
-                        dev.refdata.ingest.core.domain.ChunkCounters::plus), accounted);
+        ExactIndex.assertReportAccounts(fixture.objects(), pipeline.report(run.id(), 1), expected);
         ExactIndex.assertExact(TestServices.endpoints().openSearchUrl(), run.alias(), expected);
     }
 }

@@ -7,15 +7,17 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.refdata.ingest.core.csv.ChunkRecordReader;
 import dev.refdata.ingest.core.csv.CsvRecord;
-import dev.refdata.ingest.core.domain.ChunkCounters;
 import dev.refdata.ingest.core.domain.ColumnSpec;
 import dev.refdata.ingest.core.domain.DatasetSpec;
 import dev.refdata.ingest.core.domain.HeaderLayout;
+import dev.refdata.ingest.core.domain.ObjectRef;
+import dev.refdata.ingest.core.port.out.ObjectStore;
 import dev.refdata.ingest.core.load.BulkBuffer;
 import dev.refdata.ingest.core.load.DocumentConverter;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -38,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The guarantee's oracle: what the index must hold after a run over a CSV file, worked out from the file itself,
  * and the check that it holds exactly that. Each id's winning record (highest external version; a delete wins
  * by removing the id) must be in the index with that version ({@code _version}) and every column's value as
- * written in the file (an empty cell absent); nothing else may be in the index; and the counters must account
+ * written in the file (an empty cell absent); nothing else may be in the index; and the run report must account
  * for every record read.
  *
  * <p>The index is read with the JDK's own HTTP client ({@code _count}, then {@code _mget} a thousand ids at a
@@ -166,12 +168,37 @@ final class ExactIndex {
         assertThat(mismatches).as("%d of %d documents differ from the source, e.g.", mismatched, ids.size()).isEmpty();
     }
 
-    /** Asserts that the counters account for every record of the file, and that none was lost or doubled. */
-    static void assertAccounted(ChunkCounters totals, Expected expected) {
-        assertThat(totals.read()).as("records read").isEqualTo(expected.records());
-        assertThat(totals.indexed() + totals.deleted() + totals.stale() + totals.rejected())
-                .as("read = indexed + deleted + stale + rejected: %s", totals).isEqualTo(totals.read());
-        assertThat(totals.rejected()).as("rejected").isEqualTo(expected.rejected());
+    /**
+     * Asserts that the run report at {@code report} accounts for every record of the file: read = the file's
+     * records = indexed + deleted + stale + rejected, the expected rejects, every chunk COMPLETED with balanced
+     * counters that add up to the totals.
+     */
+    static void assertReportAccounts(ObjectStore objects, ObjectRef report, Expected expected) {
+        JsonNode json;
+        try (InputStream in = objects.open(report)) {
+            json = JSON.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the run report " + report, e);
+        }
+        JsonNode totals = json.get("totals");
+        long read = totals.get("read").asLong();
+        assertThat(json.get("expectedRecords").asLong()).as("records planned").isEqualTo(expected.records());
+        assertThat(read).as("records read").isEqualTo(expected.records());
+        assertThat(totals.get("indexed").asLong() + totals.get("deleted").asLong() + totals.get("stale").asLong()
+                + totals.get("rejected").asLong()).as("read = indexed + deleted + stale + rejected: %s", totals)
+                .isEqualTo(read);
+        assertThat(totals.get("rejected").asLong()).as("rejected").isEqualTo(expected.rejected());
+        long readByChunks = 0;
+        for (JsonNode chunk : json.get("chunks")) {
+            assertThat(chunk.get("status").asText()).as("chunk %s", chunk.get("chunk")).isEqualTo("COMPLETED");
+            JsonNode c = chunk.get("counters");
+            assertThat(c.get("read").asLong()).as("chunk %s read its planned records", chunk.get("chunk"))
+                    .isEqualTo(chunk.get("plannedRecords").asLong())
+                    .isEqualTo(c.get("indexed").asLong() + c.get("deleted").asLong() + c.get("stale").asLong()
+                            + c.get("rejected").asLong());
+            readByChunks += c.get("read").asLong();
+        }
+        assertThat(readByChunks).as("the chunks add up to the totals").isEqualTo(read);
     }
 
     private static String compare(ExpectedDocument expected, JsonNode doc, DatasetSpec spec) {

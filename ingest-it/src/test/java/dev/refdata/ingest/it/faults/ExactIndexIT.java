@@ -73,7 +73,7 @@ class ExactIndexIT {
             assertThat(verified.succeeded()).as("%s", verified.reason()).isTrue();
             String index = planned.targetIndex();
             ExactIndex.assertExact(node, index, expected);
-            ExactIndex.assertAccounted(verified.totals(), expected);
+            ExactIndex.assertReportAccounts(fixture.objects(), verified.report(), expected);
 
             send("PUT", "/" + index + "/_doc/EXTRA0000001?refresh=true", "{\"isin\":\"EXTRA0000001\"}");
             assertThatThrownBy(() -> ExactIndex.assertExact(node, index, expected))

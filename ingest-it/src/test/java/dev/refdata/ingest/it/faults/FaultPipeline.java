@@ -3,6 +3,7 @@ package dev.refdata.ingest.it.faults;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.refdata.ingest.core.domain.ObjectRef;
+import dev.refdata.ingest.core.domain.RunId;
 import dev.refdata.ingest.core.domain.RunMode;
 import dev.refdata.ingest.core.domain.RunSource;
 import dev.refdata.ingest.core.load.LoadSettings;
@@ -135,6 +136,12 @@ final class FaultPipeline implements AutoCloseable {
     /** Zero rejects tolerated. */
     VerifyRunResult verify(RunDriver driver, PlanRunResult planned) {
         return driver.verify(VerifyRunCommand.strict(planned.runId()));
+    }
+
+    /** The run report the verifier wrote when it closed execution {@code execution} of {@code run}. */
+    ObjectRef report(RunId run, int execution) {
+        return new ObjectRef(fixture.artifacts(), String.format("reports/%s/execution-%03d.json", run.value(),
+                execution));
     }
 
     /** Small requests and frequent checkpoints, so that a few ten thousand records make many of both. */

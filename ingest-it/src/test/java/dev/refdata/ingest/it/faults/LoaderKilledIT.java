@@ -147,7 +147,7 @@ class LoaderKilledIT {
                     .isEqualTo(RECORDS - checkpointed);
             VerifyRunResult verified = pipeline.verify(driver, rerun);
             assertThat(verified.succeeded()).as("%s", verified.reason()).isTrue();
-            ExactIndex.assertAccounted(verified.totals(), expected);
+            ExactIndex.assertReportAccounts(fixture.objects(), verified.report(), expected);
             ExactIndex.assertExact(TestServices.endpoints().openSearchUrl(), planned.alias(), expected);
         }
     }

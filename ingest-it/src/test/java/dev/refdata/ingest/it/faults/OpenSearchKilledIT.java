@@ -113,7 +113,7 @@ class OpenSearchKilledIT {
             VerifyRunResult verified = pipeline.verify(driver, rerun);
             assertThat(verified.succeeded()).as("%s", verified.reason()).isTrue();
             assertThat(fixture.runs().find(planned.runId()).orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
-            ExactIndex.assertAccounted(verified.totals(), expected);
+            ExactIndex.assertReportAccounts(fixture.objects(), verified.report(), expected);
             ExactIndex.assertExact(node.httpUrl(), planned.alias(), expected);
         }
     }

@@ -161,7 +161,7 @@ class StaleConnectionIT {
             VerifyRunResult verified = pipeline.verify(driver, planned);
             assertThat(verified.succeeded()).as("%s", verified.reason()).isTrue();
             assertThat(verified.totals().retries()).as("the reset bulk was sent again").isPositive();
-            ExactIndex.assertAccounted(verified.totals(), expected);
+            ExactIndex.assertReportAccounts(fixture.objects(), verified.report(), expected);
             assertThat(verified.totals().indexed()).as("nothing reached the index before the reset")
                     .isEqualTo(expected.documents().size());
             ExactIndex.assertExact(TestServices.endpoints().openSearchUrl(), planned.alias(), expected);
