@@ -40,6 +40,7 @@ public final class PipelineFixture implements AutoCloseable {
     private final OpenSearchHttpClient search;
     private final ObjectStore objects;
     private final DatasetCatalog datasets;
+    private final Path specsDirectory;
 
     private PipelineFixture(String indexPrefix, String feeds, String artifacts, String table, List<String> datasetNames)
             throws IOException {
@@ -60,6 +61,7 @@ public final class PipelineFixture implements AutoCloseable {
             writeSpec(specs, name);
         }
         this.datasets = DatasetCatalog.withDirectory(specs);
+        this.specsDirectory = specs;
     }
 
     /**
@@ -120,6 +122,11 @@ public final class PipelineFixture implements AutoCloseable {
 
     public DatasetCatalog datasets() {
         return datasets;
+    }
+
+    /** The directory the dataset specs were written to, for a loader in another process. */
+    public Path specsDirectory() {
+        return specsDirectory;
     }
 
     public String feeds() {
