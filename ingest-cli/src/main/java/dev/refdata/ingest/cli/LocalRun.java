@@ -17,18 +17,12 @@ import dev.refdata.ingest.lambda.chunker.ChunkerHandler;
 import dev.refdata.ingest.lambda.loader.LoaderHandler;
 import dev.refdata.ingest.lambda.verifier.VerifierHandler;
 import dev.refdata.ingest.statemachine.ExecutionResult;
-import dev.refdata.ingest.statemachine.IngestDefinition;
-import dev.refdata.ingest.statemachine.LocalExecutor;
 import dev.refdata.ingest.statemachine.Sleeper;
-import dev.refdata.ingest.statemachine.StateMachineDefinition;
-import dev.refdata.ingest.statemachine.TaskHandler;
-import dev.refdata.ingest.statemachine.binding.LambdaHandlerTask;
-import dev.refdata.ingest.statemachine.binding.ObjectStoreItemSource;
+import dev.refdata.ingest.statemachine.binding.InProcessIngestMachine;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -40,7 +34,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class LocalRun {
 
-    private static final String ARN = "arn:aws:lambda:local:000000000000:function:";
     static final long PROGRESS_CHECKPOINT_RECORDS = 10_000;
 
     /** Hears what the run does while it runs. */
@@ -119,18 +112,11 @@ final class LocalRun {
         ExecutionResult result;
         try (LoadChunkService loadService = new LoadChunkService(endpoints.objects(), endpoints.ledger(), timedSink,
                 datasets, load, clock)) {
-            Map<String, TaskHandler> tasks = Map.of(
-                    ARN + "chunker", new LambdaHandlerTask(new ChunkerHandler(plan)),
-                    ARN + "loader", new LambdaHandlerTask(new LoaderHandler(loadService, endpoints.artifactsBucket())),
-                    ARN + "verifier", new LambdaHandlerTask(new VerifierHandler(new VerifyRunService(
-                            endpoints.objects(), endpoints.runs(), search.admin(), datasets,
-                            endpoints.artifactsBucket(), clock))));
-            StateMachineDefinition machine = StateMachineDefinition.parse(IngestDefinition.text(), Map.of(
-                    "ChunkerFunctionArn", ARN + "chunker",
-                    "LoaderFunctionArn", ARN + "loader",
-                    "VerifierFunctionArn", ARN + "verifier",
-                    "ArtifactsBucketName", endpoints.artifactsBucket()));
-            result = new LocalExecutor(machine, tasks, new ObjectStoreItemSource(endpoints.objects()), Sleeper.REAL)
+            result = InProcessIngestMachine.executor(new ChunkerHandler(plan),
+                            new LoaderHandler(loadService, endpoints.artifactsBucket()),
+                            new VerifierHandler(new VerifyRunService(endpoints.objects(), endpoints.runs(),
+                                    search.admin(), datasets, endpoints.artifactsBucket(), clock)),
+                            endpoints.artifactsBucket(), endpoints.objects(), Sleeper.REAL)
                     .run(input, "cli-" + started.toEpochMilli());
         }
         Instant ended = clock.instant();

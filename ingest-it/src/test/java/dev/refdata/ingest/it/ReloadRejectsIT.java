@@ -29,11 +29,7 @@ import dev.refdata.ingest.lambda.chunker.ChunkerHandler;
 import dev.refdata.ingest.lambda.loader.LoaderHandler;
 import dev.refdata.ingest.lambda.verifier.VerifierHandler;
 import dev.refdata.ingest.statemachine.ExecutionResult;
-import dev.refdata.ingest.statemachine.LocalExecutor;
-import dev.refdata.ingest.statemachine.StateMachineDefinition;
-import dev.refdata.ingest.statemachine.TaskHandler;
-import dev.refdata.ingest.statemachine.binding.LambdaHandlerTask;
-import dev.refdata.ingest.statemachine.binding.ObjectStoreItemSource;
+import dev.refdata.ingest.statemachine.binding.InProcessIngestMachine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,13 +39,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,33 +82,14 @@ class ReloadRejectsIT {
         }
     }
 
-    private static Path repositoryRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("statemachine/ingest.asl.json"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("statemachine/ingest.asl.json not found above " + Path.of("").toAbsolutePath());
-        }
-        return dir;
-    }
-
     private static ExecutionResult execute(ObjectNode input) throws IOException {
-        String definition = Files.readString(repositoryRoot().resolve("statemachine/ingest.asl.json"));
         ChunkerHandler chunker = new ChunkerHandler(new PlanRunService(objects, runs, search.admin(), datasets,
                 new PlanRunSettings(ARTIFACTS, ZoneOffset.UTC, 256L << 10), Clock.systemUTC()));
         try (LoadChunkService load = new LoadChunkService(objects, pipeline.ledger(), search.sink(), datasets,
                 LoadSettings.DEFAULTS, Clock.systemUTC())) {
-            String arn = "arn:aws:lambda:eu-central-1:000000000000:function:";
-            StateMachineDefinition machine = StateMachineDefinition.parse(definition, Map.of(
-                    "ChunkerFunctionArn", arn + "chunker", "LoaderFunctionArn", arn + "loader",
-                    "VerifierFunctionArn", arn + "verifier", "ArtifactsBucketName", ARTIFACTS));
-            Map<String, TaskHandler> tasks = Map.of(
-                    arn + "chunker", new LambdaHandlerTask(chunker),
-                    arn + "loader", new LambdaHandlerTask(new LoaderHandler(load, ARTIFACTS)),
-                    arn + "verifier", new LambdaHandlerTask(new VerifierHandler(new VerifyRunService(objects, runs,
-                            search.admin(), datasets, ARTIFACTS, Clock.systemUTC()))));
-            return new LocalExecutor(machine, tasks, new ObjectStoreItemSource(objects), d -> { })
+            return InProcessIngestMachine.executor(chunker, new LoaderHandler(load, ARTIFACTS),
+                            new VerifierHandler(new VerifyRunService(objects, runs, search.admin(), datasets, ARTIFACTS,
+                                    Clock.systemUTC())), ARTIFACTS, objects, d -> { })
                     .run(input, "execution-" + UUID.randomUUID());
         }
     }

@@ -22,23 +22,16 @@ import dev.refdata.ingest.lambda.chunker.ChunkerHandler;
 import dev.refdata.ingest.lambda.loader.LoaderHandler;
 import dev.refdata.ingest.lambda.verifier.VerifierHandler;
 import dev.refdata.ingest.statemachine.ExecutionResult;
-import dev.refdata.ingest.statemachine.LocalExecutor;
-import dev.refdata.ingest.statemachine.StateMachineDefinition;
-import dev.refdata.ingest.statemachine.TaskHandler;
-import dev.refdata.ingest.statemachine.binding.LambdaHandlerTask;
-import dev.refdata.ingest.statemachine.binding.ObjectStoreItemSource;
+import dev.refdata.ingest.statemachine.binding.InProcessIngestMachine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -62,7 +55,6 @@ class StateMachineRunIT {
     private static RunStore runs;
     private static ChunkLedger ledger;
     private static DatasetCatalog datasets;
-    private static String definition;
 
     @BeforeAll
     static void services() throws IOException {
@@ -73,7 +65,6 @@ class StateMachineRunIT {
         runs = pipeline.runs();
         ledger = pipeline.ledger();
         datasets = pipeline.datasets();
-        definition = Files.readString(repositoryRoot().resolve("statemachine/ingest.asl.json"));
     }
 
     @AfterAll
@@ -81,17 +72,6 @@ class StateMachineRunIT {
         if (pipeline != null) {
             pipeline.close();
         }
-    }
-
-    private static Path repositoryRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("statemachine/ingest.asl.json"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("statemachine/ingest.asl.json not found above " + Path.of("").toAbsolutePath());
-        }
-        return dir;
     }
 
     /** The three handlers on the local services, with the loader's search sink replaceable to inject faults. */
@@ -103,16 +83,7 @@ class StateMachineRunIT {
             LoaderHandler loader = new LoaderHandler(load, ARTIFACTS);
             VerifierHandler verifier = new VerifierHandler(new VerifyRunService(objects, runs, search.admin(), datasets,
                     ARTIFACTS, Clock.systemUTC()));
-            StateMachineDefinition machine = StateMachineDefinition.parse(definition, Map.of(
-                    "ChunkerFunctionArn", "arn:aws:lambda:eu-central-1:000000000000:function:chunker",
-                    "LoaderFunctionArn", "arn:aws:lambda:eu-central-1:000000000000:function:loader",
-                    "VerifierFunctionArn", "arn:aws:lambda:eu-central-1:000000000000:function:verifier",
-                    "ArtifactsBucketName", ARTIFACTS));
-            Map<String, TaskHandler> tasks = Map.of(
-                    "arn:aws:lambda:eu-central-1:000000000000:function:chunker", new LambdaHandlerTask(chunker),
-                    "arn:aws:lambda:eu-central-1:000000000000:function:loader", new LambdaHandlerTask(loader),
-                    "arn:aws:lambda:eu-central-1:000000000000:function:verifier", new LambdaHandlerTask(verifier));
-            return new LocalExecutor(machine, tasks, new ObjectStoreItemSource(objects), d -> { })
+            return InProcessIngestMachine.executor(chunker, loader, verifier, ARTIFACTS, objects, d -> { })
                     .run(input, "execution-" + UUID.randomUUID());
         }
     }

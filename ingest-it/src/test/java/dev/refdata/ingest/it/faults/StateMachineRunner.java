@@ -11,19 +11,10 @@ import dev.refdata.ingest.lambda.chunker.ChunkerHandler;
 import dev.refdata.ingest.lambda.loader.LoaderHandler;
 import dev.refdata.ingest.lambda.verifier.VerifierHandler;
 import dev.refdata.ingest.statemachine.ExecutionResult;
-import dev.refdata.ingest.statemachine.LocalExecutor;
-import dev.refdata.ingest.statemachine.StateMachineDefinition;
-import dev.refdata.ingest.statemachine.TaskHandler;
-import dev.refdata.ingest.statemachine.binding.LambdaHandlerTask;
-import dev.refdata.ingest.statemachine.binding.ObjectStoreItemSource;
+import dev.refdata.ingest.statemachine.binding.InProcessIngestMachine;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -34,18 +25,11 @@ import java.util.UUID;
 final class StateMachineRunner {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String ARN = "arn:aws:lambda:eu-central-1:000000000000:function:";
 
     private final FaultPipeline pipeline;
-    private final String definition;
 
     StateMachineRunner(FaultPipeline pipeline) {
         this.pipeline = pipeline;
-        try {
-            this.definition = Files.readString(repositoryRoot().resolve("statemachine/ingest.asl.json"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** The nightly trigger's input for a full run of {@code key} on {@code date}, in chunks of about that size. */
@@ -77,28 +61,9 @@ final class StateMachineRunner {
             LoaderHandler loader = new LoaderHandler(loadService, fixture.artifacts());
             VerifyRunService verify = pipeline.verifier();
             VerifierHandler verifier = new VerifierHandler(verify);
-            StateMachineDefinition machine = StateMachineDefinition.parse(definition, Map.of(
-                    "ChunkerFunctionArn", ARN + "chunker",
-                    "LoaderFunctionArn", ARN + "loader",
-                    "VerifierFunctionArn", ARN + "verifier",
-                    "ArtifactsBucketName", fixture.artifacts()));
-            Map<String, TaskHandler> tasks = Map.of(
-                    ARN + "chunker", new LambdaHandlerTask(chunker),
-                    ARN + "loader", new LambdaHandlerTask(loader),
-                    ARN + "verifier", new LambdaHandlerTask(verifier));
-            return new LocalExecutor(machine, tasks, new ObjectStoreItemSource(fixture.objects()), d -> { })
+            return InProcessIngestMachine.executor(chunker, loader, verifier, fixture.artifacts(),
+                            fixture.objects(), d -> { })
                     .run(input, "execution-" + UUID.randomUUID());
         }
-    }
-
-    private static Path repositoryRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("statemachine/ingest.asl.json"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("statemachine/ingest.asl.json not found above " + Path.of("").toAbsolutePath());
-        }
-        return dir;
     }
 }
