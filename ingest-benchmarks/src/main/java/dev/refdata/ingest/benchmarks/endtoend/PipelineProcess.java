@@ -206,11 +206,11 @@ public final class PipelineProcess {
             return (index, body) -> {
                 if (calls.getAndIncrement() == 0) {
                     firstAt.set(System.currentTimeMillis());
-                }
-                if (heap == null && firstAt.get() != 0 && calls.get() == 1) {
-                    Thread watcher = new Thread(() -> heap = new HeapWatch(), "heap-watch");
-                    watcher.setDaemon(true);
-                    watcher.start();
+                    if (heap == null) {
+                        Thread watcher = new Thread(() -> heap = new HeapWatch(), "heap-watch");
+                        watcher.setDaemon(true);
+                        watcher.start();
+                    }
                 }
                 return sink.bulk(index, body);
             };
