@@ -18,7 +18,8 @@
 #                            [--loader-jvm OPTION]... [--loader-arg key=value]...
 #   --quick       200,000 records, 8 MiB chunks for the full run, 2 cold-start repetitions
 #   --loader-arg  passed to the pipeline process, e.g. inFlight=3, bulkBytes=8388608, bulkItems=20000, gzip=true
-#   --loader-jvm  a JVM option for the pipeline processes, e.g. -XX:StartFlightRecording=filename=/tmp/l.jfr
+#   --loader-jvm  a JVM option for the pipeline processes; {child} becomes the process's serial, kind and
+#                 repetition, e.g. -XX:StartFlightRecording=filename=/tmp/jfr/{child}.jfr,settings=profile
 #   NO_BUILD=1    use the jar already built; BENCH_HEAP sets the harness's own -Xmx (default 2g)
 # Default run (1,000,000 records): about 10 minutes on a quiet 2-core machine; --quick about 3 minutes.
 set -euo pipefail

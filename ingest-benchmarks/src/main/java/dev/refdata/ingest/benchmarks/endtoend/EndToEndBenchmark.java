@@ -237,19 +237,21 @@ public final class EndToEndBenchmark {
                         List.of("-XX:SharedArchiveFile=" + archive)).coldStartMillis);
             }
             double ceiling = median(ceilings);
-            emit(String.format(Locale.ROOT, "{\"summary\":true,\"records\":%d,\"repeats\":%d,\"ceilingShape\":\"%s\","
-                            + "\"ceilingDocsPerSecond\":%.0f,\"loaderDocsPerSecond\":%.0f,\"loaderRatio\":%.3f,"
-                            + "\"fullRunDocsPerSecond\":%s,\"fullRunRatio\":%s,\"loaderCpuSeconds\":%.2f,"
-                            + "\"loaderCpuSecondsPerMillion\":%.2f,\"loaderPeakLiveHeapMB\":%.1f,"
-                            + "\"heapProbeSmallMB\":%.1f,\"heapProbeBigMB\":%.1f,\"heapProbeRatio\":%.3f,"
-                            + "\"coldStartMs\":{\"noCds\":%.0f,\"jdkCds\":%.0f,\"appCds\":%.0f,\"bigChunkJdkCds\":%.0f},"
-                            + "\"loadAverage\":%s}",
-                    options.records, options.repeats, best, ceiling, median(loaders), median(loaders) / ceiling,
-                    fullRuns.isEmpty() ? "null" : String.format(Locale.ROOT, "%.0f", median(fullRuns)),
-                    fullRuns.isEmpty() ? "null" : String.format(Locale.ROOT, "%.3f", median(fullRuns) / ceiling),
-                    median(loaderCpu), median(loaderCpu) * 1e6 / options.records, max(loaderHeap),
-                    heapSmall.peakLiveHeapMB, heapBig.peakLiveHeapMB, heapBig.peakLiveHeapMB / heapSmall.peakLiveHeapMB,
-                    median(coldNoShare), median(coldJdkShare), median(coldAppCds), median(coldDefault), loadAverage()));
+            double loader = median(loaders);
+            double fullRun = median(fullRuns);
+            emit("{\"summary\":true,\"records\":" + options.records + ",\"repeats\":" + options.repeats
+                    + ",\"ceilingShape\":\"" + best + "\",\"ceilingDocsPerSecond\":" + json(ceiling, 0)
+                    + ",\"loaderDocsPerSecond\":" + json(loader, 0) + ",\"loaderRatio\":" + json(loader / ceiling, 3)
+                    + ",\"fullRunDocsPerSecond\":" + json(fullRun, 0) + ",\"fullRunRatio\":" + json(fullRun / ceiling, 3)
+                    + ",\"loaderCpuSeconds\":" + json(median(loaderCpu), 2)
+                    + ",\"loaderCpuSecondsPerMillion\":" + json(median(loaderCpu) * 1e6 / options.records, 2)
+                    + ",\"loaderPeakLiveHeapMB\":" + json(max(loaderHeap), 1)
+                    + ",\"heapProbeSmallMB\":" + json(heapSmall.peakLiveHeapMB, 1)
+                    + ",\"heapProbeBigMB\":" + json(heapBig.peakLiveHeapMB, 1)
+                    + ",\"heapProbeRatio\":" + json(heapBig.peakLiveHeapMB / heapSmall.peakLiveHeapMB, 3)
+                    + ",\"coldStartMs\":{\"noCds\":" + json(median(coldNoShare), 0) + ",\"jdkCds\":"
+                    + json(median(coldJdkShare), 0) + ",\"appCds\":" + json(median(coldAppCds), 0)
+                    + ",\"bigChunkJdkCds\":" + json(median(coldDefault), 0) + "},\"loadAverage\":" + loadAverage() + "}");
         }
 
         private String freshIndex(String kind) {
@@ -364,7 +366,9 @@ public final class EndToEndBenchmark {
             List<String> command = new ArrayList<>();
             command.add(java);
             command.add("-Xmx" + options.loaderHeap);
-            command.addAll(options.loaderJvmOptions);
+            for (String option : options.loaderJvmOptions) {
+                command.add(option.replace("{child}", String.format(Locale.ROOT, "%02d-%s-%d", serial, kind, repeat)));
+            }
             command.addAll(jvmOptions);
             command.addAll(List.of("-cp", jar, PipelineProcess.class.getName(), "s3=" + s3, "os=" + node,
                     "artifacts=" + ARTIFACTS, "db=" + work.resolve("ledger-" + serial + ".db")));
@@ -463,6 +467,14 @@ public final class EndToEndBenchmark {
         } catch (IOException e) {
             return "null";
         }
+    }
+
+    /** A JSON number with {@code digits} decimals, or null when there is none (no measurement). */
+    private static String json(double value, int digits) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            return "null";
+        }
+        return String.format(Locale.ROOT, "%." + digits + "f", value);
     }
 
     static double median(List<Double> values) {
