@@ -17,7 +17,9 @@
 #   -- ...               passed to JMH as is, e.g. -- -prof gc   or   -- -wi 1 -i 3
 # JMH's own results go to ingest-benchmarks/target/jmh-*.json. Runnable from any directory.
 # Output: "mbPerSecond" (MB = 10^6 bytes) and "recordsPerSecond" with "error"/"recordsError" = JMH's 99.9%
-# confidence half-width (null when too few iterations); "fileMB" = bytes scanned per pass.
+# confidence half-width (null when too few iterations); "fileMB" = bytes scanned per pass; "mbPerCpuSecond",
+# "recordsPerCpuSecond", "itemsPerCpuSecond" = the same per second of the benchmark thread's own CPU time
+# (what "per core" means on a shared machine, where wall-clock figures fall with other processes' load).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -122,6 +124,14 @@ for path in sys.argv[1:]:
             line["itemsPerSecond"] = round(num(items["score"]))
             err = num(items.get("scoreError"))
             line["itemsError"] = None if err is None else round(err)
+        cpu_ns = num(sec.get("cpuNanos", {}).get("score"))
+        if cpu_ns:
+            cpu_s = cpu_ns / 1e9
+            if num(sec.get("cpuBytes", {}).get("score")) is not None:
+                line["mbPerCpuSecond"] = rnd(num(sec["cpuBytes"]["score"]) / cpu_s / 1e6)
+            if num(sec.get("cpuRecords", {}).get("score")) is not None:
+                key = "itemsPerCpuSecond" if name == "parseResponse" else "recordsPerCpuSecond"
+                line[key] = round(num(sec["cpuRecords"]["score"]) / cpu_s)
         line["passesPerSecond"] = rnd(ops, 3)
         if ops and bps:
             line["fileMB"] = rnd(bps / ops / 1e6, 2)   # bytes per pass

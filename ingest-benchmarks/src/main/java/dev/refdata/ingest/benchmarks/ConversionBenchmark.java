@@ -96,7 +96,8 @@ public class ConversionBenchmark {
     }
 
     @Benchmark
-    public long readAndConvert(Volume volume) throws IOException {
+    public long readAndConvert(Volume volume, CpuTime cpu) throws IOException {
+        long c0 = cpu.now();
         DocumentConverter converter = new DocumentConverter(spec, layout, "run-20261127-full-0123abcd",
                 "feeds/instruments/instruments.csv");
         BulkBuffer buffer = new BulkBuffer(BULK_BYTES);
@@ -107,14 +108,17 @@ public class ConversionBenchmark {
                 converted += append(converter, r, buffer);
             }
         }
+        cpu.add(c0, converted, sample.bytes.length - sample.dataStart);
         volume.records += converted;
         volume.bytes += sample.bytes.length - sample.dataStart;
         return buffer.length();
     }
 
     @Benchmark
-    public long convertOnly(Volume volume) {
+    public long convertOnly(Volume volume, CpuTime cpu) {
+        long c0 = cpu.now();
         long converted = convertAll(records, new BulkBuffer(BULK_BYTES));
+        cpu.add(c0, converted, sample.bytes.length - sample.dataStart);
         volume.records += converted;
         volume.bytes += sample.bytes.length - sample.dataStart;
         return converted;

@@ -1,5 +1,6 @@
 package dev.refdata.ingest.adapter.opensearch;
 
+import dev.refdata.ingest.benchmarks.CpuTime;
 import dev.refdata.ingest.core.port.out.SearchSink.BulkResult;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -108,8 +109,10 @@ public class BulkResponseBenchmark {
     }
 
     @Benchmark
-    public BulkResult parseResponse(Volume volume) throws Exception {
+    public BulkResult parseResponse(Volume volume, CpuTime cpu) throws Exception {
+        long c0 = cpu.now();
         BulkResult result = parse();
+        cpu.add(c0, result.items().size(), response.length);
         volume.bulkItems += result.items().size();
         volume.bytes += response.length;
         return result;

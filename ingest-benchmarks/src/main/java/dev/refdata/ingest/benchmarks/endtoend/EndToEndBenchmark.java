@@ -219,11 +219,12 @@ public final class EndToEndBenchmark {
                     }
                 }
             }
-            // heap flat in chunk size: a 10k-record chunk and the big one, young generation kept small so that
-            // both collect often and the live set is seen
-            List<String> smallYoung = List.of("-Xmn16m");
-            Child heapSmall = loader("heap-probe-small", 0, small, smallPlan, smallYoung, "heapWatch=start");
-            Child heapBig = loader("heap-probe-big", 0, big, bigPlan, smallYoung, "heapWatch=start");
+            // heap flat in chunk size: a 10k-record chunk and the big one, each with a full collection before
+            // every 4th bulk request (the first included) and the heap in use right after it: the live set
+            Child heapSmall = loader("heap-probe-small", 0, small, smallPlan, List.of(), "heapWatch=start",
+                    "fullGcEveryBulks=4");
+            Child heapBig = loader("heap-probe-big", 0, big, bigPlan, List.of(), "heapWatch=start",
+                    "fullGcEveryBulks=4");
             // cold start: process start to first bulk request, on the small chunk
             Path archive = work.resolve("loader-appcds.jsa");
             loader("appcds-dump", 0, small, smallPlan, List.of("-XX:ArchiveClassesAtExit=" + archive));
@@ -246,9 +247,9 @@ public final class EndToEndBenchmark {
                     + ",\"loaderCpuSeconds\":" + json(median(loaderCpu), 2)
                     + ",\"loaderCpuSecondsPerMillion\":" + json(median(loaderCpu) * 1e6 / options.records, 2)
                     + ",\"loaderPeakLiveHeapMB\":" + json(max(loaderHeap), 1)
-                    + ",\"heapProbeSmallMB\":" + json(heapSmall.peakLiveHeapMB, 1)
-                    + ",\"heapProbeBigMB\":" + json(heapBig.peakLiveHeapMB, 1)
-                    + ",\"heapProbeRatio\":" + json(heapBig.peakLiveHeapMB / heapSmall.peakLiveHeapMB, 3)
+                    + ",\"heapProbeSmallLiveMB\":" + json(heapSmall.liveAtBulkMB, 1)
+                    + ",\"heapProbeBigLiveMB\":" + json(heapBig.liveAtBulkMB, 1)
+                    + ",\"heapProbeRatio\":" + json(heapBig.liveAtBulkMB / heapSmall.liveAtBulkMB, 3)
                     + ",\"coldStartMs\":{\"noCds\":" + json(median(coldNoShare), 0) + ",\"jdkCds\":"
                     + json(median(coldJdkShare), 0) + ",\"appCds\":" + json(median(coldAppCds), 0)
                     + ",\"bigChunkJdkCds\":" + json(median(coldDefault), 0) + "},\"loadAverage\":" + loadAverage() + "}");
@@ -404,6 +405,7 @@ public final class EndToEndBenchmark {
         final double docsPerSecond;
         final double cpuSeconds;
         final double peakLiveHeapMB;
+        final double liveAtBulkMB;
         final long coldStartMillis;
 
         Child(String json, long launchedEpochMs, long records) {
@@ -413,6 +415,7 @@ public final class EndToEndBenchmark {
             this.docsPerSecond = records / Double.parseDouble(field("seconds"));
             this.cpuSeconds = Double.parseDouble(field("processCpuSeconds"));
             this.peakLiveHeapMB = Double.parseDouble(field("peakLiveHeapMB"));
+            this.liveAtBulkMB = Double.parseDouble(field("liveAtBulkMB"));
             this.coldStartMillis = Long.parseLong(field("firstBulkEpochMs")) - launchedEpochMs;
         }
 

@@ -72,7 +72,8 @@ public final class PipelineProcess {
         long mainStarted = System.currentTimeMillis();
         Arguments args = Arguments.parse(argv);
         // heap probes watch from the start (their cold start is not reported); the others from the first bulk
-        FirstBulk firstBulk = new FirstBulk("start".equals(args.get("heapWatch", "firstBulk")));
+        FirstBulk firstBulk = new FirstBulk("start".equals(args.get("heapWatch", "firstBulk")),
+                args.integer("fullGcEveryBulks", 0));
         S3Client s3 = S3ObjectStores.createClient(S3ClientSettings.forLocalEndpoint("us-east-1",
                 URI.create(args.get("s3")), LocalS3Server.CREDENTIALS));
         ObjectStore objects = S3ObjectStores.of(s3);
@@ -97,8 +98,8 @@ public final class PipelineProcess {
             long cpu = HeapWatch.processCpuNanos();
             System.out.println(RESULT_PREFIX + "{" + result + String.format(Locale.ROOT,
                     ",\"mainStartedEpochMs\":%d,\"firstBulkEpochMs\":%d,\"processCpuSeconds\":%.2f,"
-                            + "\"peakLiveHeapMB\":%.1f,\"peakPoolSumMB\":%.1f,\"maxHeapMB\":%d}",
-                    mainStarted, firstBulk.epochMillis(), cpu / 1e9,
+                            + "\"liveAtBulkMB\":%.1f,\"peakLiveHeapMB\":%.1f,\"peakPoolSumMB\":%.1f,\"maxHeapMB\":%d}",
+                    mainStarted, firstBulk.epochMillis(), cpu / 1e9, firstBulk.liveAtBulkBytes() / 1048576.0,
                     heap == null ? -1.0 : heap.peakLiveBytes() / 1048576.0,
                     heap == null ? -1.0 : heap.peakPoolSumBytes() / 1048576.0, Runtime.getRuntime().maxMemory() >> 20));
         } finally {
@@ -194,9 +195,18 @@ public final class PipelineProcess {
     private static final class FirstBulk {
         private final AtomicLong firstAt = new AtomicLong();
         private final AtomicLong calls = new AtomicLong();
+        private final int fullGcEveryBulks;
+        private final AtomicLong liveAtBulk = new AtomicLong();
         private volatile HeapWatch heap;
 
-        FirstBulk(boolean watchHeapNow) {
+        /**
+         * @param fullGcEveryBulks when positive, a full collection before every n-th bulk request (the first
+         *                         included) and the heap in use right after it noted: the true live set at the
+         *                         moment a request leaves, with the others in flight (heap probes only: it slows
+         *                         the load)
+         */
+        FirstBulk(boolean watchHeapNow, int fullGcEveryBulks) {
+            this.fullGcEveryBulks = fullGcEveryBulks;
             if (watchHeapNow) {
                 heap = new HeapWatch();
             }
@@ -204,7 +214,13 @@ public final class PipelineProcess {
 
         SearchSink around(SearchSink sink) {
             return (index, body) -> {
-                if (calls.getAndIncrement() == 0) {
+                long call = calls.getAndIncrement();
+                if (fullGcEveryBulks > 0 && call % fullGcEveryBulks == 0) {
+                    System.gc();
+                    liveAtBulk.accumulateAndGet(java.lang.management.ManagementFactory.getMemoryMXBean()
+                            .getHeapMemoryUsage().getUsed(), Math::max);
+                }
+                if (call == 0) {
                     firstAt.set(System.currentTimeMillis());
                     if (heap == null) {
                         Thread watcher = new Thread(() -> heap = new HeapWatch(), "heap-watch");
@@ -222,6 +238,10 @@ public final class PipelineProcess {
 
         long calls() {
             return calls.get();
+        }
+
+        long liveAtBulkBytes() {
+            return liveAtBulk.get();
         }
 
         HeapWatch heap() {
