@@ -199,10 +199,13 @@ public final class EndToEndBenchmark {
             List<Double> loaderCpu = new ArrayList<>();
             List<Double> loaderHeap = new ArrayList<>();
             List<Double> coldDefault = new ArrayList<>();
+            List<Double> baselines = new ArrayList<>();
+            List<Double> baselineCpu = new ArrayList<>();
+            int kinds = options.baselineJar == null ? 3 : 4;
             for (int r = 1; r <= options.repeats; r++) {
                 // rotate the order so that no kind always runs first after an idle node
-                for (int k = 0; k < 3; k++) {
-                    switch ((k + r - 1) % 3) {
+                for (int k = 0; k < kinds; k++) {
+                    switch ((k + r - 1) % kinds) {
                         case 0 -> ceilings.add(ceiling("ceiling", r, best.inFlight, best.items, best.bytes));
                         case 1 -> {
                             Child c = loader("loader", r, big, bigPlan, List.of());
@@ -211,10 +214,16 @@ public final class EndToEndBenchmark {
                             loaderHeap.add(c.peakLiveHeapMB);
                             coldDefault.add((double) c.coldStartMillis);
                         }
-                        default -> {
+                        case 2 -> {
                             if (options.fullRun) {
                                 fullRuns.add(fullRun(r).docsPerSecond);
                             }
+                        }
+                        default -> {
+                            // the same loader built from other sources (--baseline-jar): before/after in one run
+                            Child c = loader("loader-baseline", r, big, bigPlan, List.of(), options.baselineJar);
+                            baselines.add(c.docsPerSecond);
+                            baselineCpu.add(c.cpuSeconds);
                         }
                     }
                 }
@@ -243,6 +252,9 @@ public final class EndToEndBenchmark {
             emit("{\"summary\":true,\"records\":" + options.records + ",\"repeats\":" + options.repeats
                     + ",\"ceilingShape\":\"" + best + "\",\"ceilingDocsPerSecond\":" + json(ceiling, 0)
                     + ",\"loaderDocsPerSecond\":" + json(loader, 0) + ",\"loaderRatio\":" + json(loader / ceiling, 3)
+                    + ",\"baselineLoaderDocsPerSecond\":" + json(median(baselines), 0)
+                    + ",\"baselineLoaderRatio\":" + json(median(baselines) / ceiling, 3)
+                    + ",\"baselineLoaderCpuSeconds\":" + json(median(baselineCpu), 2)
                     + ",\"fullRunDocsPerSecond\":" + json(fullRun, 0) + ",\"fullRunRatio\":" + json(fullRun / ceiling, 3)
                     + ",\"loaderCpuSeconds\":" + json(median(loaderCpu), 2)
                     + ",\"loaderCpuSecondsPerMillion\":" + json(median(loaderCpu) * 1e6 / options.records, 2)
@@ -329,6 +341,11 @@ public final class EndToEndBenchmark {
 
         Child loader(String kind, int repeat, ObjectRef object, PlanChunksResult plan, List<String> jvmOptions,
                      String... extraArguments) throws Exception {
+            return loader(kind, repeat, object, plan, jvmOptions, jar, extraArguments);
+        }
+
+        Child loader(String kind, int repeat, ObjectRef object, PlanChunksResult plan, List<String> jvmOptions,
+                     String classPath, String... extraArguments) throws Exception {
             Chunk chunk = plan.plan().chunks().get(0);
             String index = freshIndex("loader");
             List<String> args = new ArrayList<>(List.of("mode=loader", "index=" + index, "bucket=" + object.bucket(),
@@ -336,7 +353,7 @@ public final class EndToEndBenchmark {
                     "firstLine=" + chunk.firstLine(), "records=" + chunk.records(),
                     "columns=" + String.join(",", plan.layout().columnNames()), "runId=bench-loader-r" + repeat));
             args.addAll(List.of(extraArguments));
-            Child c = child(kind, repeat, args, jvmOptions, chunk.records());
+            Child c = child(kind, repeat, args, jvmOptions, chunk.records(), classPath);
             long count = countAndDrop(index);
             emit(c.line(kind, repeat, count));
             if (count != chunk.records()) {
@@ -351,7 +368,7 @@ public final class EndToEndBenchmark {
                     "businessDate=" + LocalDate.of(2026, 1, 1).plusDays(repeat),
                     "chunkBytes=" + options.chunkBytes, "chunkConcurrency=" + options.chunkConcurrency));
             long records = bigPlan.plan().chunks().get(0).records();
-            Child c = child("fullrun", repeat, args, List.of(), records);
+            Child c = child("fullrun", repeat, args, List.of(), records, jar);
             String target = c.field("targetIndex");
             long count = countAndDrop(target);
             emit(c.line("fullrun", repeat, count));
@@ -361,8 +378,8 @@ public final class EndToEndBenchmark {
             return c;
         }
 
-        private Child child(String kind, int repeat, List<String> args, List<String> jvmOptions, long records)
-                throws Exception {
+        private Child child(String kind, int repeat, List<String> args, List<String> jvmOptions, long records,
+                            String classPath) throws Exception {
             int serial = ++childSerial;
             List<String> command = new ArrayList<>();
             command.add(java);
@@ -371,7 +388,7 @@ public final class EndToEndBenchmark {
                 command.add(option.replace("{child}", String.format(Locale.ROOT, "%02d-%s-%d", serial, kind, repeat)));
             }
             command.addAll(jvmOptions);
-            command.addAll(List.of("-cp", jar, PipelineProcess.class.getName(), "s3=" + s3, "os=" + node,
+            command.addAll(List.of("-cp", classPath, PipelineProcess.class.getName(), "s3=" + s3, "os=" + node,
                     "artifacts=" + ARTIFACTS, "db=" + work.resolve("ledger-" + serial + ".db")));
             command.addAll(options.loaderArguments);
             command.addAll(args);
@@ -505,6 +522,7 @@ public final class EndToEndBenchmark {
         List<Integer> sweepInFlight = List.of(1, 2, 3, 4);
         List<String> loaderJvmOptions = new ArrayList<>();
         List<String> loaderArguments = new ArrayList<>();
+        String baselineJar;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -529,6 +547,7 @@ public final class EndToEndBenchmark {
                     case "--chunk-concurrency" -> o.chunkConcurrency = Integer.parseInt(args[++i]);
                     case "--loader-jvm" -> o.loaderJvmOptions.add(args[++i]);
                     case "--loader-arg" -> o.loaderArguments.add(args[++i]);
+                    case "--baseline-jar" -> o.baselineJar = args[++i];
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see bench/end-to-end.sh)");
                 }
             }
