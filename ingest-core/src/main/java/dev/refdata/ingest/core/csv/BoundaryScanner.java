@@ -50,9 +50,7 @@ public final class BoundaryScanner {
 
     private final byte delimiter;
     private final byte quote;
-    /** The delimiter in all eight lanes: outside quotes, a field ends at it (or at a line break). */
-    private final long delimiterLanes;
-    /** The quote in all eight lanes: inside quotes, only it and line breaks need a look. */
+    /** The quote in all eight lanes: inside quotes and out, only it and line breaks need a look. */
     private final long quoteLanes;
 
     private int state = FIELD_START;
@@ -91,7 +89,6 @@ public final class BoundaryScanner {
         }
         this.delimiter = (byte) dialect.delimiter();
         this.quote = (byte) dialect.quote();
-        this.delimiterLanes = LANES_OF_ONE * (delimiter & 0xFF);
         this.quoteLanes = LANES_OF_ONE * (quote & 0xFF);
         this.offset = startOffset;
         this.line = startLine;
@@ -126,36 +123,32 @@ public final class BoundaryScanner {
         int st = state;
         while (i < to) {
             switch (st) {
-                case FIELD_START -> {
-                    byte b = buf[i];
-                    if (b == quote) {
-                        quoteOpenLine = line;
-                        st = QUOTED;
-                        i++;
-                    } else if (b == delimiter) {
-                        i++;
-                    } else if (b == LF || b == CR) {
-                        int r = terminate(buf, i, to, base, st);
-                        if (r != Integer.MIN_VALUE) {
-                            return r;
+                case FIELD_START, UNQUOTED -> {
+                    // Outside quotes only two things matter: a line break, and a quote that opens a field (one
+                    // right after a delimiter or at the record's start; elsewhere it is data). Delimiters need no
+                    // stop: whether a quote follows one is read from the byte before it. The hot loop skips
+                    // plain bytes eight at a time.
+                    final int skipFrom = i;
+                    int p = skipToAny(buf, i, to, quoteLanes, quote);
+                    if (p == to) {
+                        if (p > skipFrom) {
+                            st = buf[p - 1] == delimiter ? FIELD_START : UNQUOTED;
                         }
-                        return -1;
-                    } else {
-                        st = UNQUOTED;
-                        i++;
+                        i = to;
+                        break;
                     }
-                }
-                case UNQUOTED -> {
-                    // The hot loop: most bytes of most records are plain text, skipped eight at a time.
-                    i = skipToAny(buf, i, to, delimiterLanes, delimiter);
-                    if (i < to) {
-                        if (buf[i] == delimiter) {
-                            st = FIELD_START;
-                            i++;
+                    int stHere = p == skipFrom ? st : buf[p - 1] == delimiter ? FIELD_START : UNQUOTED;
+                    if (buf[p] == quote) {
+                        if (stHere == FIELD_START) {
+                            quoteOpenLine = line;
+                            st = QUOTED;
                         } else {
-                            int r = terminate(buf, i, to, base, st);
-                            return r == Integer.MIN_VALUE ? -1 : r;
+                            st = UNQUOTED;
                         }
+                        i = p + 1;
+                    } else {
+                        int r = terminate(buf, p, to, base, stHere);
+                        return r == Integer.MIN_VALUE ? -1 : r;
                     }
                 }
                 case QUOTED -> {
