@@ -221,7 +221,7 @@ public final class EndToEndBenchmark {
                         }
                         default -> {
                             // the same loader built from other sources (--baseline-jar): before/after in one run
-                            Child c = loader("loader-baseline", r, big, bigPlan, List.of(), options.baselineJar);
+                            Child c = loaderFrom(options.baselineJar, "loader-baseline", r, big, bigPlan, List.of());
                             baselines.add(c.docsPerSecond);
                             baselineCpu.add(c.cpuSeconds);
                         }
@@ -341,11 +341,11 @@ public final class EndToEndBenchmark {
 
         Child loader(String kind, int repeat, ObjectRef object, PlanChunksResult plan, List<String> jvmOptions,
                      String... extraArguments) throws Exception {
-            return loader(kind, repeat, object, plan, jvmOptions, jar, extraArguments);
+            return loaderFrom(jar, kind, repeat, object, plan, jvmOptions, extraArguments);
         }
 
-        Child loader(String kind, int repeat, ObjectRef object, PlanChunksResult plan, List<String> jvmOptions,
-                     String classPath, String... extraArguments) throws Exception {
+        Child loaderFrom(String classPath, String kind, int repeat, ObjectRef object, PlanChunksResult plan,
+                         List<String> jvmOptions, String... extraArguments) throws Exception {
             Chunk chunk = plan.plan().chunks().get(0);
             String index = freshIndex("loader");
             List<String> args = new ArrayList<>(List.of("mode=loader", "index=" + index, "bucket=" + object.bucket(),
