@@ -23,7 +23,8 @@
 #   --loader-jvm  a JVM option for the pipeline processes; {child} becomes the process's serial, kind and
 #                 repetition, e.g. -XX:StartFlightRecording=filename=/tmp/jfr/{child}.jfr,settings=profile
 #   NO_BUILD=1    use the jar already built; BENCH_HEAP sets the harness's own -Xmx (default 2g)
-# Default run (1,000,000 records): about 10 minutes on a quiet 2-core machine; --quick about 3 minutes.
+# Default run (1,000,000 records): about 20-25 minutes on a quiet 2-core machine (500,000 records took 12 minutes
+# at load 3-8); --quick about 6 minutes. Results: docs/performance.md.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAR="$ROOT/ingest-benchmarks/target/benchmarks.jar"
