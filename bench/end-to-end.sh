@@ -15,11 +15,15 @@
 # Usage: bench/end-to-end.sh [--quick] [--records N] [--repeats N] [--no-sweep] [--no-full-run]
 #                            [--ceiling-in-flight 1,2,3,4] [--loader-heap 256m] [--chunk-mb 64]
 #                            [--chunk-concurrency 2] [--cold-repeats 3]
-#                            [--loader-jvm OPTION]... [--loader-arg key=value]... [--baseline-jar JAR]
+#                            [--loader-jvm OPTION]... [--loader-arg key=value]...
+#                            [--baseline-jar JAR [--baseline-arg key=value]...]
 #   --quick       200,000 records, 8 MiB chunks for the full run, 2 cold-start repetitions
 #   --loader-arg  passed to the pipeline process, e.g. inFlight=3, bulkBytes=8388608, bulkItems=20000, gzip=true
 #   --baseline-jar J  also run the loader from another build of benchmarks.jar (e.g. of main) in every
-#                 repetition: a before/after comparison in one run
+#                 repetition: a before/after comparison in one run (any build of this harness)
+#   --baseline-arg key=value  a pipeline-process argument for the baseline only, e.g. inFlight=4 (with
+#                 --baseline-jar ingest-benchmarks/target/benchmarks.jar: two settings compared in one run)
+#   --no-sweep    no ceiling sweep: 5 MiB requests at the first --ceiling-in-flight
 #   --loader-jvm  a JVM option for the pipeline processes; {child} becomes the process's serial, kind and
 #                 repetition, e.g. -XX:StartFlightRecording=filename=/tmp/jfr/{child}.jfr,settings=profile
 #   NO_BUILD=1    use the jar already built; BENCH_HEAP sets the harness's own -Xmx (default 2g)

@@ -179,7 +179,8 @@ public final class EndToEndBenchmark {
         void measure() throws Exception {
             // warm the server (JIT, caches) and the client with one pass that is not counted
             ceiling("warm-up", 0, 2, 5000, 0);
-            CeilingShape best = new CeilingShape(options.sweepInFlight.get(0), 5000, 0);
+            // without a sweep: 5 MiB requests (the sweep's winner on this machine) at the first --ceiling-in-flight
+            CeilingShape best = new CeilingShape(options.sweepInFlight.get(0), 0, 5 << 20);
             if (options.sweep) {
                 double bestRate = -1;
                 for (int bytes : new int[] {0, 5 << 20}) {
@@ -221,7 +222,8 @@ public final class EndToEndBenchmark {
                         }
                         default -> {
                             // the same loader built from other sources (--baseline-jar): before/after in one run
-                            Child c = loaderFrom(options.baselineJar, "loader-baseline", r, big, bigPlan, List.of());
+                            Child c = loaderFrom(options.baselineJar, "loader-baseline", r, big, bigPlan, List.of(),
+                                    options.baselineArguments.toArray(new String[0]));
                             baselines.add(c.docsPerSecond);
                             baselineCpu.add(c.cpuSeconds);
                         }
@@ -523,6 +525,7 @@ public final class EndToEndBenchmark {
         List<String> loaderJvmOptions = new ArrayList<>();
         List<String> loaderArguments = new ArrayList<>();
         String baselineJar;
+        List<String> baselineArguments = new ArrayList<>();
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -548,6 +551,7 @@ public final class EndToEndBenchmark {
                     case "--loader-jvm" -> o.loaderJvmOptions.add(args[++i]);
                     case "--loader-arg" -> o.loaderArguments.add(args[++i]);
                     case "--baseline-jar" -> o.baselineJar = args[++i];
+                    case "--baseline-arg" -> o.baselineArguments.add(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see bench/end-to-end.sh)");
                 }
             }
