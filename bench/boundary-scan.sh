@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
 # Builds ingest-benchmarks/target/benchmarks.jar and runs the JMH boundary-scan benchmarks (optionally the
-# record-reader one too), then prints one JSON line per measurement with MB/s and records/s.
+# record-reader, conversion and bulk-response ones too), then prints one JSON line per measurement with MB/s,
+# records/s or items/s.
 #
-# Usage: bench/boundary-scan.sh [--record-read | --record-read-only] [--file-mb N] [--reader-file-mb N]
-#                               [--no-build] [-- JMH options...]
+# Usage: bench/boundary-scan.sh [--record-read | --record-read-only] [--conversion] [--bulk-response] [--all]
+#                               [--only-extra] [--file-mb N] [--reader-file-mb N] [--no-build] [-- JMH options...]
 #   --record-read        also run RecordReadBenchmark (ChunkRecordReader, records/s)
 #   --record-read-only   run only RecordReadBenchmark
+#   --conversion         also run ConversionBenchmark (ChunkRecordReader + DocumentConverter into a bulk body, records/s)
+#   --bulk-response      also run BulkResponseBenchmark (BulkResponseParser on a 5,000-item response, items/s)
+#   --all                all of the above
+#   --only-extra         leave the boundary scan out (with --conversion / --bulk-response)
 #   --file-mb N          size of the generated CSV for BoundaryScanBenchmark (default 100; MB = 10^6 bytes)
 #   --reader-file-mb N   size of the generated CSV for RecordReadBenchmark (default 20)
 #   --no-build           use the jar already built
 #   -- ...               passed to JMH as is, e.g. -- -prof gc   or   -- -wi 1 -i 3
 # JMH's own results go to ingest-benchmarks/target/jmh-*.json. Runnable from any directory.
 # Output: "mbPerSecond" (MB = 10^6 bytes) and "recordsPerSecond" with "error"/"recordsError" = JMH's 99.9%
-# confidence half-width (null when too few iterations); "fileMB" = bytes scanned per pass.
+# confidence half-width (null when too few iterations); "fileMB" = bytes scanned per pass; "mbPerCpuSecond",
+# "recordsPerCpuSecond", "itemsPerCpuSecond" = the same per second of the benchmark thread's own CPU time
+# (what "per core" means on a shared machine, where wall-clock figures fall with other processes' load).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,6 +28,8 @@ JAR="$MODULE/target/benchmarks.jar"
 
 run_scan=1
 run_reader=0
+run_conversion=0
+run_bulk=0
 file_mb=100
 reader_file_mb=20
 build=1
@@ -30,6 +39,10 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --record-read) run_reader=1 ;;
     --record-read-only) run_reader=1; run_scan=0 ;;
+    --conversion) run_conversion=1 ;;
+    --bulk-response) run_bulk=1 ;;
+    --all) run_reader=1; run_conversion=1; run_bulk=1 ;;
+    --only-extra) run_scan=0 ;;
     --file-mb) file_mb="${2:?--file-mb needs a value}"; shift ;;
     --reader-file-mb) reader_file_mb="${2:?--reader-file-mb needs a value}"; shift ;;
     --no-build) build=0 ;;
@@ -66,7 +79,9 @@ PY
 run_jmh() {  # name regex, result file, param value
   local pattern="$1" out="$2" mb="$3"
   echo "# running $pattern (fileMB=$mb); JMH log: ${out%.json}.log" >&2
-  "$JAVA" -jar "$JAR" "$pattern" -p "fileMB=$mb" -rf json -rff "$out" ${jmh_extra[@]+"${jmh_extra[@]}"} \
+  local params=()
+  [[ -n "$mb" ]] && params=(-p "fileMB=$mb")
+  "$JAVA" -jar "$JAR" "$pattern" ${params[@]+"${params[@]}"} -rf json -rff "$out" ${jmh_extra[@]+"${jmh_extra[@]}"} \
     > "${out%.json}.log" 2>&1 || { tail -n 40 "${out%.json}.log" >&2; return 1; }
 }
 
@@ -93,6 +108,7 @@ for path in sys.argv[1:]:
         sec = r.get("secondaryMetrics", {})
         bytes_ = sec.get("bytes", {})         # bytes per second
         recs = sec.get("records", {})         # records per second
+        items = sec.get("bulkItems", {})      # bulk response items per second
         ops = num(primary["score"])
         bps = num(bytes_.get("score"))
         line = {"benchmark": name}
@@ -104,6 +120,18 @@ for path in sys.argv[1:]:
             line["recordsPerSecond"] = round(num(recs["score"]))
             err = num(recs.get("scoreError"))
             line["recordsError"] = None if err is None else round(err)
+        if num(items.get("score")) is not None:
+            line["itemsPerSecond"] = round(num(items["score"]))
+            err = num(items.get("scoreError"))
+            line["itemsError"] = None if err is None else round(err)
+        cpu_ns = num(sec.get("cpuNanos", {}).get("score"))
+        if cpu_ns:
+            cpu_s = cpu_ns / 1e9
+            if num(sec.get("cpuBytes", {}).get("score")) is not None:
+                line["mbPerCpuSecond"] = rnd(num(sec["cpuBytes"]["score"]) / cpu_s / 1e6)
+            if num(sec.get("cpuRecords", {}).get("score")) is not None:
+                key = "itemsPerCpuSecond" if name == "parseResponse" else "recordsPerCpuSecond"
+                line[key] = round(num(sec["cpuRecords"]["score"]) / cpu_s)
         line["passesPerSecond"] = rnd(ops, 3)
         if ops and bps:
             line["fileMB"] = rnd(bps / ops / 1e6, 2)   # bytes per pass
@@ -122,5 +150,13 @@ fi
 if [[ "$run_reader" == 1 ]]; then
   run_jmh 'dev\.refdata\.ingest\.benchmarks\.RecordReadBenchmark\.' "$TARGET/jmh-record-read.json" "$reader_file_mb"
   results+=("$TARGET/jmh-record-read.json")
+fi
+if [[ "$run_conversion" == 1 ]]; then
+  run_jmh 'dev\.refdata\.ingest\.benchmarks\.ConversionBenchmark\.' "$TARGET/jmh-conversion.json" "$reader_file_mb"
+  results+=("$TARGET/jmh-conversion.json")
+fi
+if [[ "$run_bulk" == 1 ]]; then
+  run_jmh 'dev\.refdata\.ingest\.adapter\.opensearch\.BulkResponseBenchmark\.' "$TARGET/jmh-bulk-response.json" ""
+  results+=("$TARGET/jmh-bulk-response.json")
 fi
 summarize "${results[@]}"

@@ -91,31 +91,38 @@ public class BoundaryScanBenchmark {
     }
 
     @Benchmark
-    public void scanWholeBuffer(Volume volume, Blackhole bh) {
+    public void scanWholeBuffer(Volume volume, CpuTime cpu, Blackhole bh) {
+        long c0 = cpu.now();
         long records = scanWhole(csv);
+        cpu.add(c0, records, csv.length);
         volume.bytes += csv.length;
         volume.records += records;
         bh.consume(records);
     }
 
     @Benchmark
-    public void scanSlices(Volume volume, Blackhole bh) {
+    public void scanSlices(Volume volume, CpuTime cpu, Blackhole bh) {
+        long c0 = cpu.now();
         long records = scanInSlices(csv);
+        cpu.add(c0, records, csv.length);
         volume.bytes += csv.length;
         volume.records += records;
         bh.consume(records);
     }
 
     @Benchmark
-    public void planChunks(Volume volume, Blackhole bh) throws IOException {
+    public void planChunks(Volume volume, CpuTime cpu, Blackhole bh) throws IOException {
+        long c0 = cpu.now();
         ChunkPlan plan = plan(csv);
+        cpu.add(c0, plan.records(), plan.objectSize());
         volume.bytes += plan.objectSize();
         volume.records += plan.records();
         bh.consume(plan);
     }
 
     @Benchmark
-    public void baselineCountLineFeeds(Volume volume, Blackhole bh) {
+    public void baselineCountLineFeeds(Volume volume, CpuTime cpu, Blackhole bh) {
+        long c0 = cpu.now();
         byte[] b = csv;
         long lineFeeds = 0;
         for (int i = 0; i < b.length; i++) {
@@ -123,6 +130,7 @@ public class BoundaryScanBenchmark {
                 lineFeeds++;
             }
         }
+        cpu.add(c0, lineFeeds, b.length);
         volume.bytes += b.length;
         volume.records += lineFeeds;
         bh.consume(lineFeeds);

@@ -69,8 +69,10 @@ public class RecordReadBenchmark {
     }
 
     @Benchmark
-    public void readAllRecords(Volume volume, Blackhole bh) throws IOException {
+    public void readAllRecords(Volume volume, CpuTime cpu, Blackhole bh) throws IOException {
+        long c0 = cpu.now();
         long records = readAll(sample, bh);
+        cpu.add(c0, records, sample.bytes.length - sample.dataStart);
         volume.records += records;
         volume.bytes += sample.bytes.length - sample.dataStart;
     }

@@ -33,6 +33,10 @@ final class BulkResponseParser {
             .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(64 * 1024 * 1024).build())
             .build();
 
+    /** The common outcomes, shared rather than built once per item. */
+    private static final BulkItemResult CREATED = new BulkItemResult(201, null, null);
+    private static final BulkItemResult OK = new BulkItemResult(200, null, null);
+
     private BulkResponseParser() {
     }
 
@@ -83,12 +87,15 @@ final class BulkResponseParser {
         JsonToken token;
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
             int position = items.size();
-            expect(token, JsonToken.START_OBJECT, "item " + position);
-            expect(parser.nextToken(), JsonToken.FIELD_NAME, "item " + position + "'s action");
+            expectInItem(token, JsonToken.START_OBJECT, "item ", position, "");
+            expectInItem(parser.nextToken(), JsonToken.FIELD_NAME, "item ", position, "'s action");
             String action = parser.currentName();
-            expect(parser.nextToken(), JsonToken.START_OBJECT, "item " + position + " (" + action + ")");
+            JsonToken actionBody = parser.nextToken();
+            if (actionBody != JsonToken.START_OBJECT) {
+                expect(actionBody, JsonToken.START_OBJECT, "item " + position + " (" + action + ")");
+            }
             items.add(parseItem(parser, position));
-            expect(parser.nextToken(), JsonToken.END_OBJECT, "the end of item " + position);
+            expectInItem(parser.nextToken(), JsonToken.END_OBJECT, "the end of item ", position, "");
         }
         return items;
     }
@@ -103,7 +110,7 @@ final class BulkResponseParser {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
             if (field.equals("status")) {
-                expect(value, JsonToken.VALUE_NUMBER_INT, "item " + position + "'s status");
+                expectInItem(value, JsonToken.VALUE_NUMBER_INT, "item ", position, "'s status");
                 status = parser.getIntValue();
             } else if (field.equals("error") && value == JsonToken.START_OBJECT) {
                 JsonToken errorNext;
@@ -118,18 +125,37 @@ final class BulkResponseParser {
                         parser.skipChildren();
                     }
                 }
-                expect(errorNext, JsonToken.END_OBJECT, "the end of item " + position + "'s error");
+                expectInItem(errorNext, JsonToken.END_OBJECT, "the end of item ", position, "'s error");
             } else if (field.equals("error") && value == JsonToken.VALUE_STRING) {
                 reason = parser.getText();
             } else {
                 parser.skipChildren();
             }
         }
-        expect(next, JsonToken.END_OBJECT, "the end of item " + position + "'s result");
+        expectInItem(next, JsonToken.END_OBJECT, "the end of item ", position, "'s result");
         if (status < 100 || status > 599) {
             throw new MalformedBulkResponseException("item " + position + " has no valid status", null);
         }
+        if (type == null && reason == null) {
+            if (status == 201) {
+                return CREATED;
+            }
+            if (status == 200) {
+                return OK;
+            }
+        }
         return new BulkItemResult(status, type, reason);
+    }
+
+    /**
+     * {@link #expect} for a part of item {@code position}: the description is only put together on failure
+     * (thousands of items a response, each checked several times).
+     */
+    private static void expectInItem(JsonToken actual, JsonToken expected, String before, int position, String after)
+            throws MalformedBulkResponseException {
+        if (actual != expected) {
+            expect(actual, expected, before + position + after);
+        }
     }
 
     private static void expect(JsonToken actual, JsonToken expected, String what) throws MalformedBulkResponseException {

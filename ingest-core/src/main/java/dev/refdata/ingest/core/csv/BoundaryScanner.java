@@ -2,6 +2,10 @@ package dev.refdata.ingest.core.csv;
 
 import dev.refdata.ingest.core.domain.CsvDialect;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Finds where CSV records end in a stream of bytes, without decoding them, so that a file can be cut into
  * chunks that start and end exactly on record boundaries.
@@ -37,10 +41,17 @@ public final class BoundaryScanner {
     private static final byte LF = '\n';
     private static final byte CR = '\r';
 
+    /** Eight lanes of one byte each, as the scan reads them: {@code 0x0101...01 * b} finds b in every lane. */
+    private static final long LANES_OF_ONE = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long LF_LANES = LANES_OF_ONE * LF;
+    private static final long CR_LANES = LANES_OF_ONE * CR;
+    private static final VarHandle LONG_AT = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private final byte delimiter;
     private final byte quote;
-    /** Bytes above this are never special, which keeps the common path to one comparison a byte. */
-    private final int maxSpecial;
+    /** The quote in all eight lanes: inside quotes and out, only it and line breaks need a look. */
+    private final long quoteLanes;
 
     private int state = FIELD_START;
     /** A CR inside a quoted field was the last byte of a buffer: an LF first in the next one is the same line break. */
@@ -78,7 +89,7 @@ public final class BoundaryScanner {
         }
         this.delimiter = (byte) dialect.delimiter();
         this.quote = (byte) dialect.quote();
-        this.maxSpecial = Math.max(Math.max(dialect.delimiter(), dialect.quote()), CR);
+        this.quoteLanes = LANES_OF_ONE * (quote & 0xFF);
         this.offset = startOffset;
         this.line = startLine;
         this.currentStart = startOffset;
@@ -107,70 +118,53 @@ public final class BoundaryScanner {
             int end = buf[i] == LF ? i + 1 : i;
             return endRecord(base, end);
         }
-        final int maxSpecial = this.maxSpecial;
         final byte delimiter = this.delimiter;
         final byte quote = this.quote;
         int st = state;
         while (i < to) {
             switch (st) {
-                case FIELD_START -> {
-                    byte b = buf[i];
-                    if (b == quote) {
-                        quoteOpenLine = line;
-                        st = QUOTED;
-                        i++;
-                    } else if (b == delimiter) {
-                        i++;
-                    } else if (b == LF || b == CR) {
-                        int r = terminate(buf, i, to, base, st);
-                        if (r != Integer.MIN_VALUE) {
-                            return r;
+                case FIELD_START, UNQUOTED -> {
+                    // Outside quotes only two things matter: a line break, and a quote that opens a field (one
+                    // right after a delimiter or at the record's start; elsewhere it is data). Delimiters need no
+                    // stop: whether a quote follows one is read from the byte before it. The hot loop skips
+                    // plain bytes eight at a time.
+                    final int skipFrom = i;
+                    int p = skipToAny(buf, i, to, quoteLanes, quote);
+                    if (p == to) {
+                        if (p > skipFrom) {
+                            st = buf[p - 1] == delimiter ? FIELD_START : UNQUOTED;
                         }
-                        return -1;
+                        i = to;
+                        break;
+                    }
+                    int stHere = p == skipFrom ? st : buf[p - 1] == delimiter ? FIELD_START : UNQUOTED;
+                    if (buf[p] == quote) {
+                        if (stHere == FIELD_START) {
+                            quoteOpenLine = line;
+                            st = QUOTED;
+                        } else {
+                            st = UNQUOTED;
+                        }
+                        i = p + 1;
                     } else {
-                        st = UNQUOTED;
-                        i++;
-                    }
-                }
-                case UNQUOTED -> {
-                    // The hot loop: most bytes of most records are plain text.
-                    while (i < to) {
-                        byte b = buf[i];
-                        if ((b & 0xFF) > maxSpecial) {
-                            i++;
-                            continue;
-                        }
-                        if (b == delimiter) {
-                            st = FIELD_START;
-                            i++;
-                            break;
-                        }
-                        if (b == LF || b == CR) {
-                            break;
-                        }
-                        i++;
-                    }
-                    if (i < to && st == UNQUOTED) {
-                        int r = terminate(buf, i, to, base, st);
+                        int r = terminate(buf, p, to, base, stHere);
                         return r == Integer.MIN_VALUE ? -1 : r;
                     }
                 }
                 case QUOTED -> {
                     while (i < to) {
-                        byte b = buf[i];
-                        if ((b & 0xFF) > maxSpecial) {
-                            i++;
-                            continue;
+                        i = skipToAny(buf, i, to, quoteLanes, quote);
+                        if (i == to) {
+                            break;
                         }
+                        byte b = buf[i];
                         if (b == quote) {
                             st = QUOTE_SEEN;
                             i++;
                             break;
                         }
-                        if (b == LF) {
-                            line++;
-                        } else if (b == CR) {
-                            line++;
+                        line++;
+                        if (b == CR) {
                             if (i + 1 < to) {
                                 if (buf[i + 1] == LF) {
                                     i++;
@@ -208,6 +202,39 @@ public final class BoundaryScanner {
         state = st;
         offset = base + to;
         return -1;
+    }
+
+    /**
+     * The index of the first byte in {@code buf[i, to)} that is {@code special}, LF or CR, or {@code to}.
+     *
+     * <p>Eight bytes per step (SWAR): XOR with a value repeated in every byte lane turns the lanes equal to it
+     * into zero bytes, and {@code (x - 0x01..01) & ~x & 0x80..80} has its lowest set bit in the first zero lane
+     * (a borrow only ever marks lanes above a real zero, never below it). Little-endian, so the lowest lane is
+     * the first byte in memory. The last fewer-than-eight bytes are looked at one by one.
+     */
+    private static int skipToAny(byte[] buf, int i, int to, long specialLanes, byte special) {
+        final int lastWord = to - Long.BYTES;
+        while (i <= lastWord) {
+            long word = (long) LONG_AT.get(buf, i);
+            long hits = zeroLanes(word ^ specialLanes) | zeroLanes(word ^ LF_LANES) | zeroLanes(word ^ CR_LANES);
+            if (hits != 0) {
+                return i + (Long.numberOfTrailingZeros(hits) >>> 3);
+            }
+            i += Long.BYTES;
+        }
+        while (i < to) {
+            byte b = buf[i];
+            if (b == special || b == LF || b == CR) {
+                return i;
+            }
+            i++;
+        }
+        return to;
+    }
+
+    /** The high bit of the first lane that is zero is set (and maybe of some lanes above it); 0 when none is. */
+    private static long zeroLanes(long x) {
+        return (x - LANES_OF_ONE) & ~x & HIGH_BITS;
     }
 
     /**

@@ -62,12 +62,19 @@ public final class BulkBuffer {
         items = 0;
     }
 
-    int length() {
+    /** Bytes written so far. */
+    public int length() {
         return length;
     }
 
-    int items() {
+    /** Items closed so far. */
+    public int items() {
         return items;
+    }
+
+    /** Copies the bytes written so far (all items) to {@code out}. */
+    public void writeTo(java.io.OutputStream out) throws java.io.IOException {
+        out.write(bytes, 0, length);
     }
 
     BulkBody body() {

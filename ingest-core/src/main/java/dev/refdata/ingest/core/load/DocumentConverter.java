@@ -3,6 +3,7 @@ package dev.refdata.ingest.core.load;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import dev.refdata.ingest.core.csv.CsvRecord;
 import dev.refdata.ingest.core.domain.ColumnSpec;
 import dev.refdata.ingest.core.domain.ColumnType;
@@ -12,7 +13,6 @@ import dev.refdata.ingest.core.domain.HeaderLayout;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -39,6 +39,18 @@ public final class DocumentConverter {
 
     public enum Operation { UPSERT, DELETE }
 
+    // Names and constant values encoded once: the generator copies their quoted UTF-8 bytes as they are.
+    private static final SerializedString INDEX = new SerializedString("index");
+    private static final SerializedString DELETE = new SerializedString("delete");
+    private static final SerializedString ID = new SerializedString("_id");
+    private static final SerializedString VERSION = new SerializedString("version");
+    private static final SerializedString VERSION_TYPE = new SerializedString("version_type");
+    private static final SerializedString EXTERNAL = new SerializedString("external");
+    private static final SerializedString INGEST = new SerializedString(DatasetSpec.INGEST_FIELD);
+    private static final SerializedString RUN_ID = new SerializedString("run_id");
+    private static final SerializedString SOURCE = new SerializedString("source");
+    private static final SerializedString LINE = new SerializedString("line");
+
     private final DatasetSpec spec;
     private final ColumnSpec[] columns;
     private final int[] positions;
@@ -47,8 +59,9 @@ public final class DocumentConverter {
     private final ColumnType versionType;
     private final int operationPosition;
     private final int width;
-    private final String runId;
-    private final String source;
+    private final SerializedString[] names;
+    private final SerializedString runId;
+    private final SerializedString source;
     private final Sink sink = new Sink();
     private final JsonGenerator json;
 
@@ -58,10 +71,14 @@ public final class DocumentConverter {
 
     public DocumentConverter(DatasetSpec spec, HeaderLayout layout, String runId, String source) {
         this.spec = Objects.requireNonNull(spec, "spec");
-        this.runId = Objects.requireNonNull(runId, "runId");
-        this.source = Objects.requireNonNull(source, "source");
+        this.runId = new SerializedString(Objects.requireNonNull(runId, "runId"));
+        this.source = new SerializedString(Objects.requireNonNull(source, "source"));
         List<ColumnSpec> cols = spec.columns();
         this.columns = cols.toArray(new ColumnSpec[0]);
+        this.names = new SerializedString[columns.length];
+        for (int i = 0; i < columns.length; i++) {
+            names[i] = new SerializedString(columns[i].name());
+        }
         this.positions = new int[columns.length];
         for (int i = 0; i < columns.length; i++) {
             positions[i] = layout.positionOf(columns[i].name());
@@ -124,7 +141,8 @@ public final class DocumentConverter {
             return problem;
         }
         String id = id(record);
-        if (id.getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
+        // a char is at most three UTF-8 bytes: only a long id needs encoding to be measured
+        if (id.length() * 3 > MAX_ID_BYTES && id.getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
             return "the document id is longer than " + MAX_ID_BYTES + " bytes";
         }
         long version = versionPosition >= 0 ? version(record.field(versionPosition)) : -1;
@@ -200,15 +218,23 @@ public final class DocumentConverter {
                     if (!isPlainDecimal(value)) {
                         return "'" + shorten(value) + "' is not a decimal number";
                     }
-                    new BigDecimal(value);
+                    // digits, an optional sign and at most one point: always a valid BigDecimal, no need to build one
                 }
                 case BOOLEAN -> {
                     if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
                         return "'" + shorten(value) + "' is not a boolean (true or false)";
                     }
                 }
-                case DATE -> LocalDate.parse(value, DATE);
-                case TIMESTAMP -> OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+                case DATE -> {
+                    if (!IsoDates.isSimpleDate(value)) {
+                        LocalDate.parse(value, DATE);
+                    }
+                }
+                case TIMESTAMP -> {
+                    if (IsoDates.epochMillis(value) == IsoDates.NOT_SIMPLE) {
+                        OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+                    }
+                }
             }
             return null;
         } catch (NumberFormatException e) {
@@ -260,17 +286,24 @@ public final class DocumentConverter {
         if (versionType == ColumnType.INTEGER) {
             return Long.parseLong(value);
         }
+        long millis = IsoDates.epochMillis(value);
+        if (millis != IsoDates.NOT_SIMPLE) {
+            return millis;
+        }
         return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
     }
 
     private void writeAction(Operation op, String id, long version) throws IOException {
         json.writeStartObject();
-        json.writeFieldName(op == Operation.DELETE ? "delete" : "index");
+        json.writeFieldName(op == Operation.DELETE ? DELETE : INDEX);
         json.writeStartObject();
-        json.writeStringField("_id", id);
+        json.writeFieldName(ID);
+        json.writeString(id);
         if (version >= 0) {
-            json.writeNumberField("version", version);
-            json.writeStringField("version_type", "external");
+            json.writeFieldName(VERSION);
+            json.writeNumber(version);
+            json.writeFieldName(VERSION_TYPE);
+            json.writeString(EXTERNAL);
         }
         json.writeEndObject();
         json.writeEndObject();
@@ -284,20 +317,22 @@ public final class DocumentConverter {
             if (value.isEmpty()) {
                 continue;
             }
-            ColumnSpec column = columns[i];
-            json.writeFieldName(column.name());
-            switch (column.type()) {
+            json.writeFieldName(names[i]);
+            switch (columns[i].type()) {
                 case STRING, DATE, TIMESTAMP -> json.writeString(value);
                 case INTEGER -> json.writeNumber(Long.parseLong(value));
                 case DECIMAL -> json.writeNumber(value);
-                case BOOLEAN -> json.writeBoolean(Boolean.parseBoolean(value.toLowerCase(Locale.ROOT)));
+                case BOOLEAN -> json.writeBoolean(value.equalsIgnoreCase("true"));
             }
         }
-        json.writeFieldName(DatasetSpec.INGEST_FIELD);
+        json.writeFieldName(INGEST);
         json.writeStartObject();
-        json.writeStringField("run_id", runId);
-        json.writeStringField("source", source);
-        json.writeNumberField("line", record.line());
+        json.writeFieldName(RUN_ID);
+        json.writeString(runId);
+        json.writeFieldName(SOURCE);
+        json.writeString(source);
+        json.writeFieldName(LINE);
+        json.writeNumber(record.line());
         json.writeEndObject();
         json.writeEndObject();
         json.writeRaw('\n');

@@ -23,7 +23,15 @@ final class PendingBatch {
     long nextLine;
 
     PendingBatch(int initialBytes, long startOffset, long startLine) {
-        this.buffer = new BulkBuffer(initialBytes);
+        this(new BulkBuffer(initialBytes), startOffset, startLine);
+    }
+
+    /** A batch that fills {@code emptyBuffer}, one a finished request no longer needs. */
+    PendingBatch(BulkBuffer emptyBuffer, long startOffset, long startLine) {
+        if (emptyBuffer.length() != 0 || emptyBuffer.items() != 0) {
+            throw new IllegalArgumentException("the buffer of a new batch must be empty");
+        }
+        this.buffer = emptyBuffer;
         this.endOffset = startOffset;
         this.nextLine = startLine;
     }

@@ -11,6 +11,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 
 import java.io.ByteArrayInputStream;
@@ -119,6 +120,43 @@ class RecordExactChunkingTest {
     void theScannerFindsTheSameRecordEndsHoweverTheBytesArriveInBuffers(@ForAll("csvFiles") Case csv,
                                                                         @ForAll @IntRange(min = 1, max = 13) int piece) {
         byte[] bytes = csv.text().bytes();
+        assertThat(recordEnds(bytes, piece)).isEqualTo(recordEnds(bytes, Math.max(1, bytes.length)));
+    }
+
+    /**
+     * Fields with long runs of plain bytes (the scanner skips eight bytes a step) among short ones full of
+     * delimiters, quotes and line breaks, so that every special byte lands at every position of a word and at
+     * every buffer edge.
+     */
+    @Provide
+    Arbitrary<Case> csvFilesWithLongPlainRuns() {
+        Arbitrary<String> plain = Arbitraries.strings().withChars('a', 'b', 'Z', '1', ' ', 'é', '東', '\t')
+                .ofMinLength(8).ofMaxLength(40);
+        Arbitrary<String> special = Arbitraries.strings().withChars('a', ',', '"', '\n', '\r', ' ')
+                .ofMinLength(0).ofMaxLength(5);
+        Arbitrary<String> field = Arbitraries.frequencyOf(Tuple.of(3, plain), Tuple.of(1, special),
+                Tuple.of(1, Combinators.combine(plain, special, plain).as((a, b, c) -> a + b + c)));
+        Arbitrary<List<List<String>>> records = field.list().ofMinSize(1).ofMaxSize(5).list().ofMinSize(0).ofMaxSize(12);
+        Arbitrary<String> lineBreak = Arbitraries.of("\n", "\r\n", "\r");
+        Arbitrary<Boolean> flag = Arbitraries.of(true, false);
+        return Combinators.combine(records, lineBreak, flag, flag, flag)
+                .as((recs, lb, finalBreak, bom, quoteAll) -> new Case(
+                        CsvText.write(null, recs, lb, finalBreak, bom, quoteAll, List.of()), false));
+    }
+
+    @Property(tries = 1000)
+    void longPlainRunsReadBackAsWrittenAndFrameAlikeHoweverTheBytesArrive(
+            @ForAll("csvFilesWithLongPlainRuns") Case csv, @ForAll @IntRange(min = 1, max = 70) int piece)
+            throws IOException {
+        CsvDialect dialect = new CsvDialect(',', '"', false);
+        byte[] bytes = csv.text().bytes();
+        ChunkPlan plan = new ChunkPlanner(dialect, piece).plan(OBJECT, new ByteArrayInputStream(bytes), Long.MAX_VALUE);
+
+        List<CsvRecord> whole = read(dialect, bytes, plan.dataRegion(), firstLineOf(plan), piece);
+
+        assertThat(fieldsOf(whole)).isEqualTo(csv.text().records().stream().map(CsvText.Expected::fields).toList());
+        assertThat(whole).extracting(CsvRecord::line)
+                .containsExactlyElementsOf(csv.text().records().stream().map(CsvText.Expected::line).toList());
         assertThat(recordEnds(bytes, piece)).isEqualTo(recordEnds(bytes, Math.max(1, bytes.length)));
     }
 

@@ -18,7 +18,11 @@ public interface SearchSink {
      */
     BulkResult bulk(String index, BulkBody body);
 
-    /** NDJSON bulk lines for {@code items} documents or deletes, in {@code bytes[0, length)}. */
+    /**
+     * NDJSON bulk lines for {@code items} documents or deletes, in {@code bytes[0, length)}. The bytes are lent
+     * for the {@link #bulk} call only: the loader refills the same array for a later request once the call has
+     * returned, so a sink must not keep a reference to them.
+     */
     record BulkBody(byte[] bytes, int length, int items) {
         public BulkBody {
             Objects.requireNonNull(bytes, "bytes");

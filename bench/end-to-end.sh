@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The pipeline against what the OpenSearch server itself can take, in ONE run on ONE local OpenSearch 2.19.6 node
+# (512 MB heap): generates N instrument records as CSV in an in-process S3 server (S3Proxy) and the same records as
+# pre-built bulk NDJSON (made by the pipeline's own DocumentConverter), then measures, each into a fresh index
+# with the dataset's mapping (one shard, no replicas, refresh off):
+#   ceiling   the NDJSON posted with java.net.http (swept over 1-4 requests in flight, 5,000 docs or 5 MiB a
+#             request; the best is the ceiling)
+#   loader    the loader Lambda's handler in its own JVM (-Xmx256m) loading the whole file as one chunk from S3
+#   fullrun   plan + load (64 MiB chunks, 2 at a time) + verify, in its own JVM
+# repeated and interleaved (ceiling, loader, full run in rotating order), then the heap of a 10k-record chunk
+# against the big one and the time from process start to the first bulk request without CDS (-Xshare:off),
+# with the JDK's default CDS archive, and with an AppCDS archive of the loader.
+# Prints one JSON line per measurement and a final {"summary":true,...} line with medians and ratios.
+#
+# Usage: bench/end-to-end.sh [--quick] [--records N] [--repeats N] [--no-sweep] [--no-full-run]
+#                            [--ceiling-in-flight 1,2,3,4] [--loader-heap 256m] [--chunk-mb 64]
+#                            [--chunk-concurrency 2] [--cold-repeats 3]
+#                            [--loader-jvm OPTION]... [--loader-arg key=value]...
+#                            [--baseline-jar JAR [--baseline-arg key=value]...]
+#   --quick       200,000 records, 8 MiB chunks for the full run, 2 cold-start repetitions
+#   --loader-arg  passed to the pipeline process, e.g. inFlight=3, bulkBytes=8388608, bulkItems=20000, gzip=true
+#   --baseline-jar J  also run the loader from another build of benchmarks.jar (e.g. of main) in every
+#                 repetition: a before/after comparison in one run (any build of this harness)
+#   --baseline-arg key=value  a pipeline-process argument for the baseline only, e.g. inFlight=4 (with
+#                 --baseline-jar ingest-benchmarks/target/benchmarks.jar: two settings compared in one run)
+#   --no-sweep    no ceiling sweep: 5 MiB requests at the first --ceiling-in-flight
+#   --loader-jvm  a JVM option for the pipeline processes; {child} becomes the process's serial, kind and
+#                 repetition, e.g. -XX:StartFlightRecording=filename=/tmp/jfr/{child}.jfr,settings=profile
+#   NO_BUILD=1    use the jar already built; BENCH_HEAP sets the harness's own -Xmx (default 2g)
+# Default run (1,000,000 records): about 20-25 minutes on a quiet 2-core machine (500,000 records took 12 minutes
+# at load 3-8); --quick about 6 minutes. Results: docs/performance.md.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+JAR="$ROOT/ingest-benchmarks/target/benchmarks.jar"
+MVN="$ROOT/mvnw"; [ -x "$MVN" ] || MVN=mvn
+if [ "${NO_BUILD:-0}" != 1 ]; then
+  "$MVN" -B -q -f "$ROOT/pom.xml" -pl ingest-benchmarks -am -DskipTests package >&2
+fi
+cd "$ROOT"
+exec java -Xmx"${BENCH_HEAP:-2g}" -cp "$JAR" -Dbench.logs="$ROOT/ingest-benchmarks/target/end-to-end" \
+  dev.refdata.ingest.benchmarks.endtoend.EndToEndBenchmark "$@"

@@ -1,0 +1,561 @@
+package dev.refdata.ingest.benchmarks.endtoend;
+
+import dev.refdata.ingest.adapter.opensearch.OpenSearchClientSettings;
+import dev.refdata.ingest.adapter.opensearch.OpenSearchHttpClient;
+import dev.refdata.ingest.adapter.opensearch.OpenSearchSinks;
+import dev.refdata.ingest.adapter.opensearch.node.LocalOpenSearchNode;
+import dev.refdata.ingest.adapter.opensearch.node.LocalOpenSearchSettings;
+import dev.refdata.ingest.adapter.s3.S3ClientSettings;
+import dev.refdata.ingest.adapter.s3.S3ObjectStores;
+import dev.refdata.ingest.core.domain.Chunk;
+import dev.refdata.ingest.core.domain.DatasetSpec;
+import dev.refdata.ingest.core.domain.IndexMapping;
+import dev.refdata.ingest.core.domain.ObjectRef;
+import dev.refdata.ingest.core.port.in.PlanChunksCommand;
+import dev.refdata.ingest.core.port.in.PlanChunksResult;
+import dev.refdata.ingest.core.port.out.ObjectStore;
+import dev.refdata.ingest.core.sample.InstrumentSampleGenerator;
+import dev.refdata.ingest.core.sample.SampleOptions;
+import dev.refdata.ingest.core.service.PlanChunksService;
+import dev.refdata.ingest.core.spec.DatasetCatalog;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+/**
+ * The pipeline against what the OpenSearch server itself can take, in one run on one node (see
+ * {@code bench/end-to-end.sh}). Generates N instrument records as CSV into a local S3 server and the same records
+ * as pre-built bulk NDJSON (converted by the pipeline's own converter); then, on one OpenSearch 2.19.6 node
+ * (512 MB heap), each measurement into a fresh index with the dataset's mapping (one shard, no replicas, refresh
+ * off):
+ * <ol>
+ *   <li>sweep: the ceiling (NDJSON posted with java.net.http, no conversion) at 1-4 requests in flight and
+ *       two request sizes; the best is the ceiling from then on;</li>
+ *   <li>repetitions, interleaved so that machine noise hits all three: ceiling, loader (the loader Lambda's
+ *       handler in its own JVM, one chunk from S3), full run (plan + load + verify in its own JVM);</li>
+ *   <li>the heap of a small (10,000-record) chunk against the big one, and the time from process start to the
+ *       first bulk request with and without class-data sharing.</li>
+ * </ol>
+ * One JSON line per measurement on stdout, then a summary line with the medians and ratios.
+ */
+public final class EndToEndBenchmark {
+
+    private static final String FEEDS = "feeds";
+    private static final String ARTIFACTS = "artifacts";
+    private static final int SMALL_RECORDS = 10_000;
+
+    private final Options options;
+    private final Path work;
+    private final Path logs;
+    private final String jar;
+    private final String java;
+    private final List<String> lines = new ArrayList<>();
+    private int childSerial;
+
+    private EndToEndBenchmark(Options options, Path work, Path logs) {
+        this.options = options;
+        this.work = work;
+        this.logs = logs;
+        try {
+            this.jar = new File(EndToEndBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .getPath();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        this.java = ProcessHandle.current().info().command().orElse("java");
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        Path logs = Path.of(System.getProperty("bench.logs", "ingest-benchmarks/target/end-to-end"));
+        Files.createDirectories(logs);
+        Path work = Files.createTempDirectory("ingest-e2e-bench");
+        try {
+            new EndToEndBenchmark(options, work, logs).run();
+        } finally {
+            try (Stream<Path> paths = Files.walk(work)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private void run() throws Exception {
+        emit(String.format(Locale.ROOT, "{\"environment\":true,\"nproc\":%d,\"jvm\":\"%s\",\"records\":%d,"
+                        + "\"repeats\":%d,\"loaderHeap\":\"%s\",\"loadAverage\":%s}",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"), options.records,
+                options.repeats, options.loaderHeap, loadAverage()));
+        DatasetSpec spec = DatasetCatalog.builtIn().get("instruments");
+        byte[] csv = generate(options.records, 7);
+        byte[] smallCsv = generate(SMALL_RECORDS, 8);
+        long t0 = System.nanoTime();
+        try (LocalS3Server s3Server = LocalS3Server.start();
+             S3Client s3 = S3ObjectStores.createClient(S3ClientSettings.forLocalEndpoint("us-east-1",
+                     s3Server.endpoint(), LocalS3Server.CREDENTIALS))) {
+            s3.createBucket(b -> b.bucket(FEEDS));
+            s3.createBucket(b -> b.bucket(ARTIFACTS));
+            ObjectStore objects = S3ObjectStores.of(s3);
+            ObjectRef big = new ObjectRef(FEEDS, "instruments/instruments.csv");
+            ObjectRef small = new ObjectRef(FEEDS, "small/instruments.csv");
+            objects.put(big, csv, "text/csv");
+            objects.put(small, smallCsv, "text/csv");
+            PlanChunksService planner = new PlanChunksService(objects, DatasetCatalog.builtIn());
+            PlanChunksResult bigPlan = planner.plan(new PlanChunksCommand(big, "instruments", Long.MAX_VALUE));
+            PlanChunksResult smallPlan = planner.plan(new PlanChunksCommand(small, "instruments", Long.MAX_VALUE));
+            Chunk chunk = bigPlan.plan().chunks().get(0);
+            PrebuiltBulk ndjson = PrebuiltBulk.convert(csv, chunk, spec, bigPlan.layout(), "bench-loader-r1",
+                    big.toString());
+            System.err.printf(Locale.ROOT, "# %,d records: CSV %,d bytes, NDJSON %,d bytes (%,d items), ready in %.1f s;"
+                    + " starting OpenSearch%n", chunk.records(), csv.length, ndjson.bytes().length, ndjson.items(),
+                    (System.nanoTime() - t0) / 1e9);
+            String createBody = IndexMapping.of(spec).createIndexBody(0, "-1");
+            try (LocalOpenSearchNode node = LocalOpenSearchNode.start(LocalOpenSearchSettings.builder(logs.resolve("node"))
+                    .build());
+                 OpenSearchHttpClient search = OpenSearchSinks.create(OpenSearchClientSettings.builder(node.httpUrl())
+                         .build())) {
+                Session session = new Session(s3Server.endpoint(), node.httpUrl(), search, createBody, ndjson,
+                        bigPlan, smallPlan, big, small);
+                session.measure();
+            }
+        }
+    }
+
+    private static byte[] generate(long records, long seed) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 16, records * 140));
+        new InstrumentSampleGenerator(SampleOptions.builder().records(records).seed(seed).build()).writeTo(out);
+        return out.toByteArray();
+    }
+
+    /** The measurements of one run, on one node. */
+    private final class Session {
+        private final URI s3;
+        private final URI node;
+        private final OpenSearchHttpClient search;
+        private final String createBody;
+        private final PrebuiltBulk ndjson;
+        private final PlanChunksResult bigPlan;
+        private final PlanChunksResult smallPlan;
+        private final ObjectRef big;
+        private final ObjectRef small;
+        private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        private int indexSerial;
+
+        Session(URI s3, URI node, OpenSearchHttpClient search, String createBody, PrebuiltBulk ndjson,
+                PlanChunksResult bigPlan, PlanChunksResult smallPlan, ObjectRef big, ObjectRef small) {
+            this.s3 = s3;
+            this.node = node;
+            this.search = search;
+            this.createBody = createBody;
+            this.ndjson = ndjson;
+            this.bigPlan = bigPlan;
+            this.smallPlan = smallPlan;
+            this.big = big;
+            this.small = small;
+        }
+
+        void measure() throws Exception {
+            // warm the server (JIT, caches) and the client with one pass that is not counted
+            ceiling("warm-up", 0, 2, 5000, 0);
+            // without a sweep: 5 MiB requests (the sweep's winner on this machine) at the first --ceiling-in-flight
+            CeilingShape best = new CeilingShape(options.sweepInFlight.get(0), 0, 5 << 20);
+            if (options.sweep) {
+                double bestRate = -1;
+                for (int bytes : new int[] {0, 5 << 20}) {
+                    for (int inFlight : options.sweepInFlight) {
+                        int items = bytes == 0 ? 5000 : 0;
+                        double rate = ceiling("ceiling-sweep", 0, inFlight, items, bytes);
+                        if (rate > bestRate) {
+                            bestRate = rate;
+                            best = new CeilingShape(inFlight, items, bytes);
+                        }
+                    }
+                }
+            }
+            List<Double> ceilings = new ArrayList<>();
+            List<Double> loaders = new ArrayList<>();
+            List<Double> fullRuns = new ArrayList<>();
+            List<Double> loaderCpu = new ArrayList<>();
+            List<Double> loaderHeap = new ArrayList<>();
+            List<Double> coldDefault = new ArrayList<>();
+            List<Double> baselines = new ArrayList<>();
+            List<Double> baselineCpu = new ArrayList<>();
+            int kinds = options.baselineJar == null ? 3 : 4;
+            for (int r = 1; r <= options.repeats; r++) {
+                // rotate the order so that no kind always runs first after an idle node
+                for (int k = 0; k < kinds; k++) {
+                    switch ((k + r - 1) % kinds) {
+                        case 0 -> ceilings.add(ceiling("ceiling", r, best.inFlight, best.items, best.bytes));
+                        case 1 -> {
+                            Child c = loader("loader", r, big, bigPlan, List.of());
+                            loaders.add(c.docsPerSecond);
+                            loaderCpu.add(c.cpuSeconds);
+                            loaderHeap.add(c.peakLiveHeapMB);
+                            coldDefault.add((double) c.coldStartMillis);
+                        }
+                        case 2 -> {
+                            if (options.fullRun) {
+                                fullRuns.add(fullRun(r).docsPerSecond);
+                            }
+                        }
+                        default -> {
+                            // the same loader built from other sources (--baseline-jar): before/after in one run
+                            Child c = loaderFrom(options.baselineJar, "loader-baseline", r, big, bigPlan, List.of(),
+                                    options.baselineArguments.toArray(new String[0]));
+                            baselines.add(c.docsPerSecond);
+                            baselineCpu.add(c.cpuSeconds);
+                        }
+                    }
+                }
+            }
+            // heap flat in chunk size: a 10k-record chunk and the big one, each with a full collection before
+            // every 4th bulk request (the first included) and the heap in use right after it: the live set
+            Child heapSmall = loader("heap-probe-small", 0, small, smallPlan, List.of(), "heapWatch=start",
+                    "fullGcEveryBulks=4");
+            Child heapBig = loader("heap-probe-big", 0, big, bigPlan, List.of(), "heapWatch=start",
+                    "fullGcEveryBulks=4");
+            // cold start: process start to first bulk request, on the small chunk
+            Path archive = work.resolve("loader-appcds.jsa");
+            loader("appcds-dump", 0, small, smallPlan, List.of("-XX:ArchiveClassesAtExit=" + archive));
+            List<Double> coldNoShare = new ArrayList<>();
+            List<Double> coldJdkShare = new ArrayList<>();
+            List<Double> coldAppCds = new ArrayList<>();
+            for (int r = 1; r <= options.coldRepeats; r++) {
+                coldNoShare.add((double) loader("cold-no-cds", r, small, smallPlan, List.of("-Xshare:off")).coldStartMillis);
+                coldJdkShare.add((double) loader("cold-jdk-cds", r, small, smallPlan, List.of()).coldStartMillis);
+                coldAppCds.add((double) loader("cold-appcds", r, small, smallPlan,
+                        List.of("-XX:SharedArchiveFile=" + archive)).coldStartMillis);
+            }
+            double ceiling = median(ceilings);
+            double loader = median(loaders);
+            double fullRun = median(fullRuns);
+            emit("{\"summary\":true,\"records\":" + options.records + ",\"repeats\":" + options.repeats
+                    + ",\"ceilingShape\":\"" + best + "\",\"ceilingDocsPerSecond\":" + json(ceiling, 0)
+                    + ",\"loaderDocsPerSecond\":" + json(loader, 0) + ",\"loaderRatio\":" + json(loader / ceiling, 3)
+                    + ",\"baselineLoaderDocsPerSecond\":" + json(median(baselines), 0)
+                    + ",\"baselineLoaderRatio\":" + json(median(baselines) / ceiling, 3)
+                    + ",\"baselineLoaderCpuSeconds\":" + json(median(baselineCpu), 2)
+                    + ",\"fullRunDocsPerSecond\":" + json(fullRun, 0) + ",\"fullRunRatio\":" + json(fullRun / ceiling, 3)
+                    + ",\"loaderCpuSeconds\":" + json(median(loaderCpu), 2)
+                    + ",\"loaderCpuSecondsPerMillion\":" + json(median(loaderCpu) * 1e6 / options.records, 2)
+                    + ",\"loaderPeakLiveHeapMB\":" + json(max(loaderHeap), 1)
+                    + ",\"heapProbeSmallLiveMB\":" + json(heapSmall.liveAtBulkMB, 1)
+                    + ",\"heapProbeBigLiveMB\":" + json(heapBig.liveAtBulkMB, 1)
+                    + ",\"heapProbeRatio\":" + json(heapBig.liveAtBulkMB / heapSmall.liveAtBulkMB, 3)
+                    + ",\"coldStartMs\":{\"noCds\":" + json(median(coldNoShare), 0) + ",\"jdkCds\":"
+                    + json(median(coldJdkShare), 0) + ",\"appCds\":" + json(median(coldAppCds), 0)
+                    + ",\"bigChunkJdkCds\":" + json(median(coldDefault), 0) + "},\"loadAverage\":" + loadAverage() + "}");
+        }
+
+        private String freshIndex(String kind) {
+            String index = "e2e-" + kind + "-" + (++indexSerial);
+            search.admin().createIndex(index, createBody);
+            return index;
+        }
+
+        /** Posts the pre-built NDJSON with {@code inFlight} threads; returns docs/s. */
+        double ceiling(String kind, int repeat, int inFlight, int items, int bytes) throws Exception {
+            List<PrebuiltBulk.Slice> requests = ndjson.requests(items, bytes);
+            String index = freshIndex("ceiling");
+            URI bulkUri = node.resolve("/" + index + "/_bulk");
+            AtomicInteger next = new AtomicInteger();
+            AtomicReference<String> failure = new AtomicReference<>();
+            List<Thread> threads = new ArrayList<>();
+            long cpu0 = HeapWatch.processCpuNanos();
+            long t0 = System.nanoTime();
+            for (int t = 0; t < inFlight; t++) {
+                Thread thread = new Thread(() -> {
+                    int i;
+                    while (failure.get() == null && (i = next.getAndIncrement()) < requests.size()) {
+                        PrebuiltBulk.Slice s = requests.get(i);
+                        HttpRequest request = HttpRequest.newBuilder(bulkUri)
+                                .header("Content-Type", "application/x-ndjson")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(ndjson.bytes(), s.offset(), s.length()))
+                                .build();
+                        try {
+                            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                            String head = new String(response.body(), 0, Math.min(200, response.body().length),
+                                    StandardCharsets.UTF_8);
+                            if (response.statusCode() != 200 || !head.contains("\"errors\":false")) {
+                                failure.compareAndSet(null, response.statusCode() + " " + head);
+                            }
+                        } catch (IOException e) {
+                            failure.compareAndSet(null, e.toString());
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            failure.compareAndSet(null, "interrupted");
+                        }
+                    }
+                }, "ceiling-" + t);
+                thread.start();
+                threads.add(thread);
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double clientCpu = (HeapWatch.processCpuNanos() - cpu0) / 1e9;
+            if (failure.get() != null) {
+                throw new IllegalStateException("ceiling request failed: " + failure.get());
+            }
+            long count = countAndDrop(index);
+            double rate = ndjson.items() / seconds;
+            emit(String.format(Locale.ROOT, "{\"measurement\":\"%s\",\"repeat\":%d,\"docs\":%d,\"countInIndex\":%d,"
+                            + "\"seconds\":%.2f,\"docsPerSecond\":%.0f,\"clientCpuSeconds\":%.2f,\"inFlight\":%d,\"request\":\"%s\","
+                            + "\"requests\":%d,\"loadAverage\":%s}", kind, repeat, ndjson.items(), count, seconds, rate,
+                    clientCpu, inFlight,
+                    items > 0 ? items + " docs" : (bytes >> 20) + " MiB", requests.size(), loadAverage()));
+            if (count != ndjson.items()) {
+                throw new IllegalStateException(kind + ": " + count + " documents in the index, " + ndjson.items()
+                        + " sent");
+            }
+            return rate;
+        }
+
+        private long countAndDrop(String index) {
+            search.admin().refresh(index);
+            long count = search.admin().count(index);
+            search.admin().deleteIndex(index);
+            return count;
+        }
+
+        Child loader(String kind, int repeat, ObjectRef object, PlanChunksResult plan, List<String> jvmOptions,
+                     String... extraArguments) throws Exception {
+            return loaderFrom(jar, kind, repeat, object, plan, jvmOptions, extraArguments);
+        }
+
+        Child loaderFrom(String classPath, String kind, int repeat, ObjectRef object, PlanChunksResult plan,
+                         List<String> jvmOptions, String... extraArguments) throws Exception {
+            Chunk chunk = plan.plan().chunks().get(0);
+            String index = freshIndex("loader");
+            List<String> args = new ArrayList<>(List.of("mode=loader", "index=" + index, "bucket=" + object.bucket(),
+                    "key=" + object.key(), "start=" + chunk.range().start(), "end=" + chunk.range().end(),
+                    "firstLine=" + chunk.firstLine(), "records=" + chunk.records(),
+                    "columns=" + String.join(",", plan.layout().columnNames()), "runId=bench-loader-r" + repeat));
+            args.addAll(List.of(extraArguments));
+            Child c = child(kind, repeat, args, jvmOptions, chunk.records(), classPath);
+            long count = countAndDrop(index);
+            emit(c.line(kind, repeat, count));
+            if (count != chunk.records()) {
+                throw new IllegalStateException(kind + ": " + count + " documents in the index, " + chunk.records()
+                        + " in the chunk");
+            }
+            return c;
+        }
+
+        Child fullRun(int repeat) throws Exception {
+            List<String> args = new ArrayList<>(List.of("mode=fullrun", "bucket=" + big.bucket(), "key=" + big.key(),
+                    "businessDate=" + LocalDate.of(2026, 1, 1).plusDays(repeat),
+                    "chunkBytes=" + options.chunkBytes, "chunkConcurrency=" + options.chunkConcurrency));
+            long records = bigPlan.plan().chunks().get(0).records();
+            Child c = child("fullrun", repeat, args, List.of(), records, jar);
+            String target = c.field("targetIndex");
+            long count = countAndDrop(target);
+            emit(c.line("fullrun", repeat, count));
+            if (count != records) {
+                throw new IllegalStateException("full run: " + count + " documents in the index, " + records + " expected");
+            }
+            return c;
+        }
+
+        private Child child(String kind, int repeat, List<String> args, List<String> jvmOptions, long records,
+                            String classPath) throws Exception {
+            int serial = ++childSerial;
+            List<String> command = new ArrayList<>();
+            command.add(java);
+            command.add("-Xmx" + options.loaderHeap);
+            for (String option : options.loaderJvmOptions) {
+                command.add(option.replace("{child}", String.format(Locale.ROOT, "%02d-%s-%d", serial, kind, repeat)));
+            }
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-cp", classPath, PipelineProcess.class.getName(), "s3=" + s3, "os=" + node,
+                    "artifacts=" + ARTIFACTS, "db=" + work.resolve("ledger-" + serial + ".db")));
+            command.addAll(options.loaderArguments);
+            command.addAll(args);
+            Path stderr = logs.resolve(String.format(Locale.ROOT, "child-%02d-%s-%d.log", serial, kind, repeat));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
+            long launched = System.currentTimeMillis();
+            Process process = builder.start();
+            String result = null;
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.startsWith(PipelineProcess.RESULT_PREFIX)) {
+                        result = line.substring(PipelineProcess.RESULT_PREFIX.length());
+                    }
+                }
+            }
+            int exit = process.waitFor();
+            if (exit != 0 || result == null) {
+                throw new IllegalStateException(kind + " process exited with " + exit + "; see " + stderr);
+            }
+            return new Child(result, launched, records);
+        }
+    }
+
+    /** What a child process reported. */
+    private final class Child {
+        final String json;
+        final long launchedEpochMs;
+        final long records;
+        final double docsPerSecond;
+        final double cpuSeconds;
+        final double peakLiveHeapMB;
+        final double liveAtBulkMB;
+        final long coldStartMillis;
+
+        Child(String json, long launchedEpochMs, long records) {
+            this.json = json;
+            this.launchedEpochMs = launchedEpochMs;
+            this.records = records;
+            this.docsPerSecond = records / Double.parseDouble(field("seconds"));
+            this.cpuSeconds = Double.parseDouble(field("processCpuSeconds"));
+            this.peakLiveHeapMB = Double.parseDouble(field("peakLiveHeapMB"));
+            this.liveAtBulkMB = Double.parseDouble(field("liveAtBulkMB"));
+            this.coldStartMillis = Long.parseLong(field("firstBulkEpochMs")) - launchedEpochMs;
+        }
+
+        /** A top-level scalar field of the child's JSON (the child writes them without spaces). */
+        String field(String name) {
+            String key = "\"" + name + "\":";
+            int at = json.lastIndexOf(key);
+            if (at < 0) {
+                throw new IllegalStateException("no " + name + " in " + json);
+            }
+            int from = at + key.length();
+            int to = from;
+            boolean quoted = json.charAt(from) == '"';
+            if (quoted) {
+                from++;
+                to = json.indexOf('"', from);
+            } else {
+                while (to < json.length() && ",}".indexOf(json.charAt(to)) < 0) {
+                    to++;
+                }
+            }
+            return json.substring(from, to);
+        }
+
+        String line(String kind, int repeat, long count) {
+            long main = Long.parseLong(field("mainStartedEpochMs"));
+            return String.format(Locale.ROOT, "{\"measurement\":\"%s\",\"repeat\":%d,\"docs\":%d,\"countInIndex\":%d,"
+                            + "\"docsPerSecond\":%.0f,\"processCpuSeconds\":%.2f,\"peakLiveHeapMB\":%.1f,"
+                            + "\"coldStartMs\":%d,\"jvmToMainMs\":%d,\"loadAverage\":%s,\"child\":%s}",
+                    kind, repeat, records, count, docsPerSecond, cpuSeconds, peakLiveHeapMB, coldStartMillis,
+                    main - launchedEpochMs, loadAverage(), json);
+        }
+    }
+
+    private record CeilingShape(int inFlight, int items, int bytes) {
+        @Override
+        public String toString() {
+            return inFlight + " in flight, " + (items > 0 ? items + " docs" : (bytes >> 20) + " MiB") + " a request";
+        }
+    }
+
+    private void emit(String line) {
+        lines.add(line);
+        System.out.println(line);
+        System.out.flush();
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return "[" + parts[0] + "," + parts[1] + "," + parts[2] + "]";
+        } catch (IOException e) {
+            return "null";
+        }
+    }
+
+    /** A JSON number with {@code digits} decimals, or null when there is none (no measurement). */
+    private static String json(double value, int digits) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            return "null";
+        }
+        return String.format(Locale.ROOT, "%." + digits + "f", value);
+    }
+
+    static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static double max(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    }
+
+    /** Command-line options; see bench/end-to-end.sh. */
+    private static final class Options {
+        long records = 1_000_000;
+        int repeats = 3;
+        int coldRepeats = 3;
+        boolean sweep = true;
+        boolean fullRun = true;
+        String loaderHeap = "256m";
+        long chunkBytes = 64L << 20;
+        int chunkConcurrency = 2;
+        List<Integer> sweepInFlight = List.of(1, 2, 3, 4);
+        List<String> loaderJvmOptions = new ArrayList<>();
+        List<String> loaderArguments = new ArrayList<>();
+        String baselineJar;
+        List<String> baselineArguments = new ArrayList<>();
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--quick" -> {
+                        o.records = 200_000;
+                        o.repeats = 3;
+                        o.coldRepeats = 2;
+                        o.chunkBytes = 8L << 20;
+                    }
+                    case "--records" -> o.records = Long.parseLong(args[++i]);
+                    case "--repeats" -> o.repeats = Integer.parseInt(args[++i]);
+                    case "--cold-repeats" -> o.coldRepeats = Integer.parseInt(args[++i]);
+                    case "--no-sweep" -> o.sweep = false;
+                    case "--no-full-run" -> o.fullRun = false;
+                    case "--ceiling-in-flight" -> o.sweepInFlight = Arrays.stream(args[++i].split(","))
+                            .map(Integer::parseInt).toList();
+                    case "--loader-heap" -> o.loaderHeap = args[++i];
+                    case "--chunk-mb" -> o.chunkBytes = Long.parseLong(args[++i]) << 20;
+                    case "--chunk-concurrency" -> o.chunkConcurrency = Integer.parseInt(args[++i]);
+                    case "--loader-jvm" -> o.loaderJvmOptions.add(args[++i]);
+                    case "--loader-arg" -> o.loaderArguments.add(args[++i]);
+                    case "--baseline-jar" -> o.baselineJar = args[++i];
+                    case "--baseline-arg" -> o.baselineArguments.add(args[++i]);
+                    default -> throw new IllegalArgumentException("unknown option " + a + " (see bench/end-to-end.sh)");
+                }
+            }
+            return o;
+        }
+    }
+}

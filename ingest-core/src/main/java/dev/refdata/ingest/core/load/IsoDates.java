@@ -1,0 +1,121 @@
+package dev.refdata.ingest.core.load;
+
+/**
+ * Fast paths for the one shape of date and of timestamp that feeds use almost always, {@code 2026-11-27} and
+ * {@code 2026-11-27T02:00:00[.fraction](Z|+01:00)}: read digit by digit, without the allocations and the general
+ * machinery of {@code java.time} parsing (which cost more than the rest of a record's conversion).
+ *
+ * <p>They only ever say "valid, and this is the value" for text that {@code java.time} accepts with the same
+ * value; for anything else (another shape, an impossible date, lower-case {@code t}, an offset with seconds) they
+ * say {@link #NOT_SIMPLE} and the caller asks {@code java.time}, which stays the judge of everything unusual.
+ */
+final class IsoDates {
+
+    /** The text is not in the common shape (it may still be valid): ask {@code java.time}. */
+    static final long NOT_SIMPLE = Long.MIN_VALUE;
+
+    private static final long DAYS_0000_TO_1970 = 719_528L;
+    private static final int MAX_OFFSET_HOURS = 18;
+
+    private IsoDates() {
+    }
+
+    /** Whether {@code s} is exactly {@code yyyy-MM-dd} (four-digit year) and a real date. */
+    static boolean isSimpleDate(String s) {
+        return s.length() == 10 && epochDay(s, 0) != NOT_SIMPLE;
+    }
+
+    /**
+     * Epoch milliseconds of {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]} followed by {@code Z} or {@code ±HH:MM}, as
+     * {@code OffsetDateTime.parse(s, ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli()} gives them; or
+     * {@link #NOT_SIMPLE}.
+     */
+    static long epochMillis(String s) {
+        int n = s.length();
+        if (n < 20 || s.charAt(10) != 'T' || s.charAt(13) != ':' || s.charAt(16) != ':') {
+            return NOT_SIMPLE;
+        }
+        long day = epochDay(s, 0);
+        int hour = twoDigits(s, 11);
+        int minute = twoDigits(s, 14);
+        int second = twoDigits(s, 17);
+        if (day == NOT_SIMPLE || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+            return NOT_SIMPLE;
+        }
+        int i = 19;
+        int millis = 0;
+        if (s.charAt(i) == '.') {
+            int digits = 0;
+            i++;
+            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                if (digits < 3) {
+                    millis = millis * 10 + (s.charAt(i) - '0');
+                }
+                digits++;
+                i++;
+            }
+            if (digits == 0 || digits > 9) {
+                return NOT_SIMPLE;
+            }
+            for (int d = digits; d < 3; d++) {
+                millis *= 10;
+            }
+        }
+        int offsetSeconds;
+        if (i == n - 1 && s.charAt(i) == 'Z') {
+            offsetSeconds = 0;
+        } else if (i == n - 6 && (s.charAt(i) == '+' || s.charAt(i) == '-') && s.charAt(i + 3) == ':') {
+            int oh = twoDigits(s, i + 1);
+            int om = twoDigits(s, i + 4);
+            if (oh < 0 || om < 0 || om > 59 || oh > MAX_OFFSET_HOURS || (oh == MAX_OFFSET_HOURS && om != 0)) {
+                return NOT_SIMPLE;
+            }
+            offsetSeconds = (oh * 3600 + om * 60) * (s.charAt(i) == '-' ? -1 : 1);
+        } else {
+            return NOT_SIMPLE;
+        }
+        long seconds = day * 86_400L + hour * 3600L + minute * 60L + second - offsetSeconds;
+        return seconds * 1000L + millis;
+    }
+
+    /** The epoch day of the {@code yyyy-MM-dd} at {@code at}, or {@link #NOT_SIMPLE}. */
+    private static long epochDay(String s, int at) {
+        if (s.charAt(at + 4) != '-' || s.charAt(at + 7) != '-') {
+            return NOT_SIMPLE;
+        }
+        int hi = twoDigits(s, at);
+        int lo = twoDigits(s, at + 2);
+        int month = twoDigits(s, at + 5);
+        int day = twoDigits(s, at + 8);
+        if (hi < 0 || lo < 0 || month < 1 || month > 12 || day < 1) {
+            return NOT_SIMPLE;
+        }
+        int year = hi * 100 + lo;
+        boolean leap = (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
+        int length = switch (month) {
+            case 2 -> leap ? 29 : 28;
+            case 4, 6, 9, 11 -> 30;
+            default -> 31;
+        };
+        if (day > length) {
+            return NOT_SIMPLE;
+        }
+        // days before this date since 0000-01-01 (proleptic Gregorian), as java.time's LocalDate.toEpochDay counts
+        long total = 365L * year + (year + 3) / 4 - (year + 99) / 100 + (year + 399) / 400;
+        total += (367 * month - 362) / 12 + day - 1;
+        if (month > 2) {
+            total -= leap ? 1 : 2;
+        }
+        return total - DAYS_0000_TO_1970;
+    }
+
+    /** The two decimal digits at {@code at}, or -1. */
+    private static int twoDigits(String s, int at) {
+        char a = s.charAt(at);
+        char b = s.charAt(at + 1);
+        if (a < '0' || a > '9' || b < '0' || b > '9') {
+            return -1;
+        }
+        return (a - '0') * 10 + (b - '0');
+    }
+}
