@@ -4,7 +4,6 @@ import dev.refdata.ingest.core.csv.BoundaryScanner;
 import dev.refdata.ingest.core.csv.ChunkPlanner;
 import dev.refdata.ingest.core.domain.ChunkPlan;
 import dev.refdata.ingest.core.domain.ObjectRef;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -59,20 +58,6 @@ public class BoundaryScanBenchmark {
 
     private byte[] csv;
 
-    /** Work done, per second of measurement: bytes scanned and records found. */
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    @State(Scope.Thread)
-    public static class Volume {
-        public long bytes;
-        public long records;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            bytes = 0;
-            records = 0;
-        }
-    }
-
     @Setup(Level.Trial)
     public void generate() throws IOException {
         SampleCsv sample = SampleCsv.ofAbout(fileMB * SampleCsv.MB);
@@ -91,7 +76,7 @@ public class BoundaryScanBenchmark {
     }
 
     @Benchmark
-    public void scanWholeBuffer(Volume volume, CpuTime cpu, Blackhole bh) {
+    public void scanWholeBuffer(WorkDone volume, CpuTime cpu, Blackhole bh) {
         long c0 = cpu.now();
         long records = scanWhole(csv);
         cpu.add(c0, records, csv.length);
@@ -101,7 +86,7 @@ public class BoundaryScanBenchmark {
     }
 
     @Benchmark
-    public void scanSlices(Volume volume, CpuTime cpu, Blackhole bh) {
+    public void scanSlices(WorkDone volume, CpuTime cpu, Blackhole bh) {
         long c0 = cpu.now();
         long records = scanInSlices(csv);
         cpu.add(c0, records, csv.length);
@@ -111,7 +96,7 @@ public class BoundaryScanBenchmark {
     }
 
     @Benchmark
-    public void planChunks(Volume volume, CpuTime cpu, Blackhole bh) throws IOException {
+    public void planChunks(WorkDone volume, CpuTime cpu, Blackhole bh) throws IOException {
         long c0 = cpu.now();
         ChunkPlan plan = plan(csv);
         cpu.add(c0, plan.records(), plan.objectSize());
@@ -121,7 +106,7 @@ public class BoundaryScanBenchmark {
     }
 
     @Benchmark
-    public void baselineCountLineFeeds(Volume volume, CpuTime cpu, Blackhole bh) {
+    public void baselineCountLineFeeds(WorkDone volume, CpuTime cpu, Blackhole bh) {
         long c0 = cpu.now();
         byte[] b = csv;
         long lineFeeds = 0;

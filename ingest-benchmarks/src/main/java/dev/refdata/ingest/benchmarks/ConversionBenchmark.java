@@ -8,7 +8,6 @@ import dev.refdata.ingest.core.load.BulkBuffer;
 import dev.refdata.ingest.core.load.DocumentConverter;
 import dev.refdata.ingest.core.sample.InstrumentSampleGenerator;
 import dev.refdata.ingest.core.spec.DatasetCatalog;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -56,19 +55,6 @@ public class ConversionBenchmark {
     private HeaderLayout layout;
     private List<CsvRecord> records;
 
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    @State(Scope.Thread)
-    public static class Volume {
-        public long bytes;
-        public long records;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            bytes = 0;
-            records = 0;
-        }
-    }
-
     @Setup(Level.Trial)
     public void generate() throws IOException {
         sample = SampleCsv.ofAbout(fileMB * SampleCsv.MB);
@@ -96,7 +82,7 @@ public class ConversionBenchmark {
     }
 
     @Benchmark
-    public long readAndConvert(Volume volume, CpuTime cpu) throws IOException {
+    public long readAndConvert(WorkDone volume, CpuTime cpu) throws IOException {
         long c0 = cpu.now();
         DocumentConverter converter = new DocumentConverter(spec, layout, "run-20261127-full-0123abcd",
                 "feeds/instruments/instruments.csv");
@@ -115,7 +101,7 @@ public class ConversionBenchmark {
     }
 
     @Benchmark
-    public long convertOnly(Volume volume, CpuTime cpu) {
+    public long convertOnly(WorkDone volume, CpuTime cpu) {
         long c0 = cpu.now();
         long converted = convertAll(records, new BulkBuffer(BULK_BYTES));
         cpu.add(c0, converted, sample.bytes.length - sample.dataStart);

@@ -2,7 +2,6 @@ package dev.refdata.ingest.benchmarks;
 
 import dev.refdata.ingest.core.csv.ChunkRecordReader;
 import dev.refdata.ingest.core.csv.CsvRecord;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -43,19 +42,6 @@ public class RecordReadBenchmark {
 
     private SampleCsv sample;
 
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    @State(Scope.Thread)
-    public static class Volume {
-        public long bytes;
-        public long records;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            bytes = 0;
-            records = 0;
-        }
-    }
-
     @Setup(Level.Trial)
     public void generate() throws IOException {
         sample = SampleCsv.ofAbout(fileMB * SampleCsv.MB);
@@ -69,7 +55,7 @@ public class RecordReadBenchmark {
     }
 
     @Benchmark
-    public void readAllRecords(Volume volume, CpuTime cpu, Blackhole bh) throws IOException {
+    public void readAllRecords(WorkDone volume, CpuTime cpu, Blackhole bh) throws IOException {
         long c0 = cpu.now();
         long records = readAll(sample, bh);
         cpu.add(c0, records, sample.bytes.length - sample.dataStart);
