@@ -7,6 +7,7 @@ import dev.refdata.ingest.adapter.opensearch.node.LocalOpenSearchNode;
 import dev.refdata.ingest.adapter.opensearch.node.LocalOpenSearchSettings;
 import dev.refdata.ingest.adapter.s3.S3ClientSettings;
 import dev.refdata.ingest.adapter.s3.S3ObjectStores;
+import dev.refdata.ingest.adapter.s3.S3ProxyServer;
 import dev.refdata.ingest.core.domain.Chunk;
 import dev.refdata.ingest.core.domain.DatasetSpec;
 import dev.refdata.ingest.core.domain.IndexMapping;
@@ -61,6 +62,10 @@ import java.util.stream.Stream;
  */
 public final class EndToEndBenchmark {
 
+    /** What the harness's in-process S3 server (S3Proxy) accepts; the pipeline processes sign with it too. */
+    static final S3ClientSettings.StaticCredentials S3_CREDENTIALS =
+            new S3ClientSettings.StaticCredentials("ingest-bench", "ingest-bench-secret");
+
     private static final String FEEDS = "feeds";
     private static final String ARTIFACTS = "artifacts";
     private static final int SMALL_RECORDS = 10_000;
@@ -111,9 +116,9 @@ public final class EndToEndBenchmark {
         byte[] csv = generate(options.records, 7);
         byte[] smallCsv = generate(SMALL_RECORDS, 8);
         long t0 = System.nanoTime();
-        try (LocalS3Server s3Server = LocalS3Server.start();
+        try (S3ProxyServer s3Server = S3ProxyServer.start(S3_CREDENTIALS);
              S3Client s3 = S3ObjectStores.createClient(S3ClientSettings.forLocalEndpoint("us-east-1",
-                     s3Server.endpoint(), LocalS3Server.CREDENTIALS))) {
+                     s3Server.endpoint(), S3_CREDENTIALS))) {
             s3.createBucket(b -> b.bucket(FEEDS));
             s3.createBucket(b -> b.bucket(ARTIFACTS));
             ObjectStore objects = S3ObjectStores.of(s3);

@@ -75,7 +75,7 @@ public final class PipelineProcess {
         FirstBulk firstBulk = new FirstBulk("start".equals(args.get("heapWatch", "firstBulk")),
                 args.integer("fullGcEveryBulks", 0));
         S3Client s3 = S3ObjectStores.createClient(S3ClientSettings.forLocalEndpoint("us-east-1",
-                URI.create(args.get("s3")), LocalS3Server.CREDENTIALS));
+                URI.create(args.get("s3")), EndToEndBenchmark.S3_CREDENTIALS));
         ObjectStore objects = S3ObjectStores.of(s3);
         int inFlight = args.integer("inFlight", LoadSettings.DEFAULTS.maxInFlight());
         LoadSettings settings = LoadSettings.DEFAULTS.withMaxInFlight(inFlight)

@@ -2,6 +2,7 @@ package dev.refdata.ingest.it.support;
 
 import dev.refdata.ingest.adapter.opensearch.node.LocalOpenSearchNode;
 import dev.refdata.ingest.adapter.opensearch.node.LocalOpenSearchSettings;
+import dev.refdata.ingest.adapter.s3.S3ProxyServer;
 import dev.refdata.ingest.adapter.s3.S3ClientSettings.StaticCredentials;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

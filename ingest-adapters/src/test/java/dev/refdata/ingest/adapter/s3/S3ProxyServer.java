@@ -1,4 +1,4 @@
-package dev.refdata.ingest.it.support;
+package dev.refdata.ingest.adapter.s3;
 
 import dev.refdata.ingest.adapter.s3.S3ClientSettings.StaticCredentials;
 import org.gaul.s3proxy.AuthenticationType;
@@ -10,12 +10,14 @@ import org.slf4j.LoggerFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
- * S3Proxy running in this JVM on a free loopback port, over an in-memory blob store: a real S3 HTTP API
- * (SigV4, ranged GET, ListObjectsV2, multipart uploads), nothing on disk.
+ * S3Proxy running in this JVM on a free loopback port, over jclouds' in-memory blob store: a real S3 HTTP API
+ * (SigV4, ranged GET, ListObjectsV2, multipart uploads), nothing on disk. Published in this module's test-jar for
+ * the integration tests and the end-to-end benchmark, which need the same server.
  */
-final class S3ProxyServer implements AutoCloseable {
+public final class S3ProxyServer implements AutoCloseable {
 
     private static final String BLOB_STORE = "transient";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
@@ -30,7 +32,13 @@ final class S3ProxyServer implements AutoCloseable {
         this.endpoint = endpoint;
     }
 
-    static S3ProxyServer start(StaticCredentials credentials) {
+    /**
+     * Starts a server that accepts requests signed with {@code credentials}.
+     *
+     * @throws IllegalStateException if it did not start (the interrupt flag is kept when interrupted)
+     */
+    public static S3ProxyServer start(StaticCredentials credentials) {
+        Objects.requireNonNull(credentials, "credentials");
         BlobStoreContext context = ContextBuilder.newBuilder(BLOB_STORE)
                 .credentials("unused", "unused")
                 .build(BlobStoreContext.class);
@@ -53,14 +61,14 @@ final class S3ProxyServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stopQuietly(proxy, context);
-            throw new TestServicesUnavailableException("interrupted while starting S3Proxy", e);
+            throw new IllegalStateException("interrupted while starting S3Proxy", e);
         } catch (Exception e) {
             stopQuietly(proxy, context);
-            throw new TestServicesUnavailableException("S3Proxy did not start: " + e.getMessage(), e);
+            throw new IllegalStateException("S3Proxy did not start: " + e.getMessage(), e);
         }
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return endpoint;
     }
 
