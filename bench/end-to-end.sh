@@ -16,13 +16,15 @@
 #                            [--ceiling-in-flight 1,2,3,4] [--loader-heap 256m] [--chunk-mb 64]
 #                            [--chunk-concurrency 2] [--cold-repeats 3]
 #                            [--loader-jvm OPTION]... [--loader-arg key=value]...
-#                            [--baseline-jar JAR [--baseline-arg key=value]...]
+#                            [--baseline-jar JAR [--baseline-arg key=value]... [--baseline-jvm OPTION]...]
 #   --quick       200,000 records, 8 MiB chunks for the full run, 2 cold-start repetitions
 #   --loader-arg  passed to the pipeline process, e.g. inFlight=3, bulkBytes=8388608, bulkItems=20000, gzip=true
 #   --baseline-jar J  also run the loader from another build of benchmarks.jar (e.g. of main) in every
 #                 repetition: a before/after comparison in one run (any build of this harness)
 #   --baseline-arg key=value  a pipeline-process argument for the baseline only, e.g. inFlight=4 (with
 #                 --baseline-jar ingest-benchmarks/target/benchmarks.jar: two settings compared in one run)
+#   --baseline-jvm OPTION  a JVM option for the baseline only, e.g. -XX:TieredStopAtLevel=1 (with this build's
+#                 jar as the baseline: two JVM settings compared in one run)
 #   --no-sweep    no ceiling sweep: 5 MiB requests at the first --ceiling-in-flight
 #   --loader-jvm  a JVM option for the pipeline processes; {child} becomes the process's serial, kind and
 #                 repetition, e.g. -XX:StartFlightRecording=filename=/tmp/jfr/{child}.jfr,settings=profile

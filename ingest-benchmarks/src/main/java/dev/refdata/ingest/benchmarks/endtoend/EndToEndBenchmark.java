@@ -227,7 +227,8 @@ public final class EndToEndBenchmark {
                         }
                         default -> {
                             // the same loader built from other sources (--baseline-jar): before/after in one run
-                            Child c = loaderFrom(options.baselineJar, "loader-baseline", r, big, bigPlan, List.of(),
+                            Child c = loaderFrom(options.baselineJar, "loader-baseline", r, big, bigPlan,
+                                    options.baselineJvmOptions,
                                     options.baselineArguments.toArray(new String[0]));
                             baselines.add(c.docsPerSecond);
                             baselineCpu.add(c.cpuSeconds);
@@ -531,6 +532,7 @@ public final class EndToEndBenchmark {
         List<String> loaderArguments = new ArrayList<>();
         String baselineJar;
         List<String> baselineArguments = new ArrayList<>();
+        List<String> baselineJvmOptions = new ArrayList<>();
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -557,6 +559,7 @@ public final class EndToEndBenchmark {
                     case "--loader-arg" -> o.loaderArguments.add(args[++i]);
                     case "--baseline-jar" -> o.baselineJar = args[++i];
                     case "--baseline-arg" -> o.baselineArguments.add(args[++i]);
+                    case "--baseline-jvm" -> o.baselineJvmOptions.add(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see bench/end-to-end.sh)");
                 }
             }

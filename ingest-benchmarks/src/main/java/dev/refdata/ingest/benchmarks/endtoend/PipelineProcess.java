@@ -98,10 +98,12 @@ public final class PipelineProcess {
             long cpu = HeapWatch.processCpuNanos();
             System.out.println(RESULT_PREFIX + "{" + result + String.format(Locale.ROOT,
                     ",\"mainStartedEpochMs\":%d,\"firstBulkEpochMs\":%d,\"processCpuSeconds\":%.2f,"
-                            + "\"liveAtBulkMB\":%.1f,\"peakLiveHeapMB\":%.1f,\"peakPoolSumMB\":%.1f,\"maxHeapMB\":%d}",
+                            + "\"liveAtBulkMB\":%.1f,\"peakLiveHeapMB\":%.1f,\"peakPoolSumMB\":%.1f,\"maxHeapMB\":%d,"
+                            + "\"cpuByThread\":{%s}}",
                     mainStarted, firstBulk.epochMillis(), cpu / 1e9, firstBulk.liveAtBulkBytes() / 1048576.0,
                     heap == null ? -1.0 : heap.peakLiveBytes() / 1048576.0,
-                    heap == null ? -1.0 : heap.peakPoolSumBytes() / 1048576.0, Runtime.getRuntime().maxMemory() >> 20));
+                    heap == null ? -1.0 : heap.peakPoolSumBytes() / 1048576.0, Runtime.getRuntime().maxMemory() >> 20,
+                    ThreadCpu.breakdownJson(cpu)));
         } finally {
             s3.close();
         }
