@@ -8,7 +8,7 @@
 #   loader    the loader Lambda's handler in its own JVM (-Xmx256m) loading the whole file as one chunk from S3
 #   fullrun   plan + load (64 MiB chunks, 2 at a time) + verify, in its own JVM
 # repeated and interleaved (ceiling, loader, full run in rotating order), then the heap of a 10k-record chunk
-# against the big one and the time from process start to the first bulk request without CDS (-Xshare:off),
+# and a 100k-record chunk against the big one and the time from process start to the first bulk request without CDS (-Xshare:off),
 # with the JDK's default CDS archive, and with an AppCDS archive of the loader.
 # Prints one JSON line per measurement and a final {"summary":true,...} line with medians and ratios.
 #
@@ -17,6 +17,7 @@
 #                            [--chunk-concurrency 2] [--cold-repeats 3]
 #                            [--loader-jvm OPTION]... [--loader-arg key=value]...
 #                            [--baseline-jar JAR [--baseline-arg key=value]... [--baseline-jvm OPTION]...]
+#                            [--compare-full-response]
 #   --quick       200,000 records, 8 MiB chunks for the full run, 2 cold-start repetitions
 #   --loader-arg  passed to the pipeline process, e.g. inFlight=3, bulkBytes=8388608, bulkItems=20000, gzip=true
 #   --baseline-jar J  also run the loader from another build of benchmarks.jar (e.g. of main) in every
@@ -25,6 +26,8 @@
 #                 --baseline-jar ingest-benchmarks/target/benchmarks.jar: two settings compared in one run)
 #   --baseline-jvm OPTION  a JVM option for the baseline only, e.g. -XX:TieredStopAtLevel=1 (with this build's
 #                 jar as the baseline: two JVM settings compared in one run)
+#   --compare-full-response  also measure, in every repetition, the ceiling asking for the full bulk response
+#                 (the ceiling and the loader both ask for the filtered one by default)
 #   --no-sweep    no ceiling sweep: 5 MiB requests at the first --ceiling-in-flight
 #   --loader-jvm  a JVM option for the pipeline processes; {child} becomes the process's serial, kind and
 #                 repetition, e.g. -XX:StartFlightRecording=filename=/tmp/jfr/{child}.jfr,settings=profile

@@ -33,11 +33,11 @@ final class OpenSearchSink implements SearchSink {
 
     static final ContentType NDJSON = ContentType.create("application/x-ndjson");
     /**
-     * What the server keeps of its response: {@code took}, each item's status and error (one action name, kept
-     * by the wildcard), and a whole-request failure's {@code error} and {@code status}, which are not filtered
-     * out of their message.
+     * What the server keeps of its response: {@code took} and {@code errors}, each item's status and error (one
+     * action name, kept by the wildcard), and a whole-request failure's {@code error} and {@code status}, which
+     * are not filtered out of their message.
      */
-    static final String RESPONSE_FILTER = "took,items.*.status,items.*.error,error,status";
+    static final String RESPONSE_FILTER = "took,errors,items.*.status,items.*.error,error,status";
     private static final int GZIP_BUFFER_BYTES = 64 * 1024;
 
     private final OpenSearchTransport transport;

@@ -29,4 +29,12 @@ public final class OpenSearchSinks {
         Objects.requireNonNull(clock, "clock");
         return new OpenSearchHttpClient(OpenSearchTransport.create(settings, credentials, clock));
     }
+
+    /**
+     * The {@code filter_path} every bulk request of the sink carries: what the server keeps of its response. Public
+     * so that a benchmark's plain client can ask the server for the same work.
+     */
+    public static String bulkResponseFilter() {
+        return OpenSearchSink.RESPONSE_FILTER;
+    }
 }

@@ -51,7 +51,7 @@ class OpenSearchSinkTest {
             Received request = peer.last();
             assertThat(request.method()).isEqualTo("POST");
             assertThat(request.path()).isEqualTo("/instruments-20250101/_bulk");
-            assertThat(request.query()).isEqualTo("filter_path=took,items.*.status,items.*.error,error,status");
+            assertThat(request.query()).isEqualTo("filter_path=took,errors,items.*.status,items.*.error,error,status");
             assertThat(request.header("Content-Type")).isEqualTo("application/x-ndjson");
             assertThat(request.header("Content-Encoding")).isNull();
             assertThat(request.bodyText()).isEqualTo(NDJSON);

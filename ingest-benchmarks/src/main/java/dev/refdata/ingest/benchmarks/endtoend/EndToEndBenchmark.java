@@ -55,8 +55,9 @@ import java.util.stream.Stream;
  *       two request sizes; the best is the ceiling from then on;</li>
  *   <li>repetitions, interleaved so that machine noise hits all three: ceiling, loader (the loader Lambda's
  *       handler in its own JVM, one chunk from S3), full run (plan + load + verify in its own JVM);</li>
- *   <li>the heap of a small (10,000-record) chunk against the big one, and the time from process start to the
- *       first bulk request with and without class-data sharing.</li>
+ *   <li>the heap of a small (10,000-record) chunk, a middle one (100,000 records: more requests than are ever held
+ *       at once) and the big one, and the time from process start to the first bulk request with and without
+ *       class-data sharing.</li>
  * </ol>
  * One JSON line per measurement on stdout, then a summary line with the medians and ratios.
  */
@@ -69,6 +70,7 @@ public final class EndToEndBenchmark {
     private static final String FEEDS = "feeds";
     private static final String ARTIFACTS = "artifacts";
     private static final int SMALL_RECORDS = 10_000;
+    private static final int MIDDLE_RECORDS = 100_000;
 
     private final Options options;
     private final Path work;
@@ -115,6 +117,7 @@ public final class EndToEndBenchmark {
         DatasetSpec spec = DatasetCatalog.builtIn().get("instruments");
         byte[] csv = generate(options.records, 7);
         byte[] smallCsv = generate(SMALL_RECORDS, 8);
+        byte[] middleCsv = generate(MIDDLE_RECORDS, 9);
         long t0 = System.nanoTime();
         try (S3ProxyServer s3Server = S3ProxyServer.start(S3_CREDENTIALS);
              S3Client s3 = S3ObjectStores.createClient(S3ClientSettings.forLocalEndpoint("us-east-1",
@@ -126,9 +129,12 @@ public final class EndToEndBenchmark {
             ObjectRef small = new ObjectRef(FEEDS, "small/instruments.csv");
             objects.put(big, csv, "text/csv");
             objects.put(small, smallCsv, "text/csv");
+            ObjectRef middle = new ObjectRef(FEEDS, "middle/instruments.csv");
+            objects.put(middle, middleCsv, "text/csv");
             PlanChunksService planner = new PlanChunksService(objects, DatasetCatalog.builtIn());
             PlanChunksResult bigPlan = planner.plan(new PlanChunksCommand(big, "instruments", Long.MAX_VALUE));
             PlanChunksResult smallPlan = planner.plan(new PlanChunksCommand(small, "instruments", Long.MAX_VALUE));
+            PlanChunksResult middlePlan = planner.plan(new PlanChunksCommand(middle, "instruments", Long.MAX_VALUE));
             Chunk chunk = bigPlan.plan().chunks().get(0);
             PrebuiltBulk ndjson = PrebuiltBulk.convert(csv, chunk, spec, bigPlan.layout(), "bench-loader-r1",
                     big.toString());
@@ -141,7 +147,7 @@ public final class EndToEndBenchmark {
                  OpenSearchHttpClient search = OpenSearchSinks.create(OpenSearchClientSettings.builder(node.httpUrl())
                          .build())) {
                 Session session = new Session(s3Server.endpoint(), node.httpUrl(), search, createBody, ndjson,
-                        bigPlan, smallPlan, big, small);
+                        bigPlan, smallPlan, big, small, middlePlan, middle);
                 session.measure();
             }
         }
@@ -164,12 +170,15 @@ public final class EndToEndBenchmark {
         private final PlanChunksResult smallPlan;
         private final ObjectRef big;
         private final ObjectRef small;
+        private final PlanChunksResult middlePlan;
+        private final ObjectRef middle;
         private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         private int indexSerial;
 
         Session(URI s3, URI node, OpenSearchHttpClient search, String createBody, PrebuiltBulk ndjson,
-                PlanChunksResult bigPlan, PlanChunksResult smallPlan, ObjectRef big, ObjectRef small) {
+                PlanChunksResult bigPlan, PlanChunksResult smallPlan, ObjectRef big, ObjectRef small,
+                PlanChunksResult middlePlan, ObjectRef middle) {
             this.s3 = s3;
             this.node = node;
             this.search = search;
@@ -179,6 +188,8 @@ public final class EndToEndBenchmark {
             this.smallPlan = smallPlan;
             this.big = big;
             this.small = small;
+            this.middlePlan = middlePlan;
+            this.middle = middle;
         }
 
         void measure() throws Exception {
@@ -207,25 +218,31 @@ public final class EndToEndBenchmark {
             List<Double> coldDefault = new ArrayList<>();
             List<Double> baselines = new ArrayList<>();
             List<Double> baselineCpu = new ArrayList<>();
-            int kinds = options.baselineJar == null ? 3 : 4;
+            List<Double> fullResponseCeilings = new ArrayList<>();
+            List<String> kinds = new ArrayList<>(List.of("ceiling", "loader"));
+            if (options.fullRun) {
+                kinds.add("fullrun");
+            }
+            if (options.baselineJar != null) {
+                kinds.add("loader-baseline");
+            }
+            if (options.compareFullResponse) {
+                kinds.add("ceiling-full-response");
+            }
             for (int r = 1; r <= options.repeats; r++) {
                 // rotate the order so that no kind always runs first after an idle node
-                for (int k = 0; k < kinds; k++) {
-                    switch ((k + r - 1) % kinds) {
-                        case 0 -> ceilings.add(ceiling("ceiling", r, best.inFlight, best.items, best.bytes));
-                        case 1 -> {
+                for (int k = 0; k < kinds.size(); k++) {
+                    switch (kinds.get((k + r - 1) % kinds.size())) {
+                        case "ceiling" -> ceilings.add(ceiling("ceiling", r, best.inFlight, best.items, best.bytes));
+                        case "loader" -> {
                             Child c = loader("loader", r, big, bigPlan, List.of());
                             loaders.add(c.docsPerSecond);
                             loaderCpu.add(c.cpuSeconds);
                             loaderHeap.add(c.peakLiveHeapMB);
                             coldDefault.add((double) c.coldStartMillis);
                         }
-                        case 2 -> {
-                            if (options.fullRun) {
-                                fullRuns.add(fullRun(r).docsPerSecond);
-                            }
-                        }
-                        default -> {
+                        case "fullrun" -> fullRuns.add(fullRun(r).docsPerSecond);
+                        case "loader-baseline" -> {
                             // the same loader built from other sources (--baseline-jar): before/after in one run
                             Child c = loaderFrom(options.baselineJar, "loader-baseline", r, big, bigPlan,
                                     options.baselineJvmOptions,
@@ -233,12 +250,17 @@ public final class EndToEndBenchmark {
                             baselines.add(c.docsPerSecond);
                             baselineCpu.add(c.cpuSeconds);
                         }
+                        case "ceiling-full-response" -> fullResponseCeilings.add(ceiling("ceiling-full-response", r,
+                                best.inFlight, best.items, best.bytes, false));
+                        default -> throw new IllegalStateException("no such measurement");
                     }
                 }
             }
             // heap flat in chunk size: a 10k-record chunk and the big one, each with a full collection before
             // every 4th bulk request (the first included) and the heap in use right after it: the live set
             Child heapSmall = loader("heap-probe-small", 0, small, smallPlan, List.of(), "heapWatch=start",
+                    "fullGcEveryBulks=4");
+            Child heapMiddle = loader("heap-probe-middle", 0, middle, middlePlan, List.of(), "heapWatch=start",
                     "fullGcEveryBulks=4");
             Child heapBig = loader("heap-probe-big", 0, big, bigPlan, List.of(), "heapWatch=start",
                     "fullGcEveryBulks=4");
@@ -263,13 +285,16 @@ public final class EndToEndBenchmark {
                     + ",\"baselineLoaderDocsPerSecond\":" + json(median(baselines), 0)
                     + ",\"baselineLoaderRatio\":" + json(median(baselines) / ceiling, 3)
                     + ",\"baselineLoaderCpuSeconds\":" + json(median(baselineCpu), 2)
+                    + ",\"fullResponseCeilingDocsPerSecond\":" + json(median(fullResponseCeilings), 0)
                     + ",\"fullRunDocsPerSecond\":" + json(fullRun, 0) + ",\"fullRunRatio\":" + json(fullRun / ceiling, 3)
                     + ",\"loaderCpuSeconds\":" + json(median(loaderCpu), 2)
                     + ",\"loaderCpuSecondsPerMillion\":" + json(median(loaderCpu) * 1e6 / options.records, 2)
                     + ",\"loaderPeakLiveHeapMB\":" + json(max(loaderHeap), 1)
                     + ",\"heapProbeSmallLiveMB\":" + json(heapSmall.liveAtBulkMB, 1)
+                    + ",\"heapProbeMiddleLiveMB\":" + json(heapMiddle.liveAtBulkMB, 1)
                     + ",\"heapProbeBigLiveMB\":" + json(heapBig.liveAtBulkMB, 1)
                     + ",\"heapProbeRatio\":" + json(heapBig.liveAtBulkMB / heapSmall.liveAtBulkMB, 3)
+                    + ",\"heapProbeRatioToMiddle\":" + json(heapBig.liveAtBulkMB / heapMiddle.liveAtBulkMB, 3)
                     + ",\"coldStartMs\":{\"noCds\":" + json(median(coldNoShare), 0) + ",\"jdkCds\":"
                     + json(median(coldJdkShare), 0) + ",\"appCds\":" + json(median(coldAppCds), 0)
                     + ",\"bigChunkJdkCds\":" + json(median(coldDefault), 0) + "},\"loadAverage\":" + loadAverage() + "}");
@@ -283,9 +308,20 @@ public final class EndToEndBenchmark {
 
         /** Posts the pre-built NDJSON with {@code inFlight} threads; returns docs/s. */
         double ceiling(String kind, int repeat, int inFlight, int items, int bytes) throws Exception {
+            return ceiling(kind, repeat, inFlight, items, bytes, true);
+        }
+
+        /**
+         * @param filteredResponse whether the requests ask for the loader's filtered response
+         *                         ({@link OpenSearchSinks#bulkResponseFilter()}): the same work for the server as the
+         *                         loader asks of it; false for the full response
+         */
+        double ceiling(String kind, int repeat, int inFlight, int items, int bytes, boolean filteredResponse)
+                throws Exception {
             List<PrebuiltBulk.Slice> requests = ndjson.requests(items, bytes);
             String index = freshIndex("ceiling");
-            URI bulkUri = node.resolve("/" + index + "/_bulk");
+            URI bulkUri = node.resolve("/" + index + "/_bulk"
+                    + (filteredResponse ? "?filter_path=" + OpenSearchSinks.bulkResponseFilter() : ""));
             AtomicInteger next = new AtomicInteger();
             AtomicReference<String> failure = new AtomicReference<>();
             List<Thread> threads = new ArrayList<>();
@@ -533,6 +569,7 @@ public final class EndToEndBenchmark {
         String baselineJar;
         List<String> baselineArguments = new ArrayList<>();
         List<String> baselineJvmOptions = new ArrayList<>();
+        boolean compareFullResponse;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -560,6 +597,7 @@ public final class EndToEndBenchmark {
                     case "--baseline-jar" -> o.baselineJar = args[++i];
                     case "--baseline-arg" -> o.baselineArguments.add(args[++i]);
                     case "--baseline-jvm" -> o.baselineJvmOptions.add(args[++i]);
+                    case "--compare-full-response" -> o.compareFullResponse = true;
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see bench/end-to-end.sh)");
                 }
             }
