@@ -2,9 +2,6 @@ package dev.refdata.ingest.core.csv;
 
 import dev.refdata.ingest.core.domain.CsvDialect;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,8 +16,8 @@ import java.util.List;
  * comments, no trimming) plus the checks that ran over the decoded text before it; a differential test holds the
  * two to the same rows and the same messages:
  * <ul>
- *   <li>text is strict UTF-8: invalid bytes are an error, never a silent replacement character; pure-ASCII text
- *       needs no check;</li>
+ *   <li>text is strict UTF-8: invalid bytes are an error, never a silent replacement character (the check
+ *       skips ASCII eight bytes at a time);</li>
  *   <li>a record ends at LF, CRLF or a lone CR outside quotes; an empty line is a row of one empty field; a
  *       delimiter at the end of a record is followed by one more, empty, field;</li>
  *   <li>a field is quoted only when its first character is the quote; inside it, delimiters and line breaks are
@@ -51,8 +48,6 @@ final class CsvRecordParser {
     private static final byte BOM_1 = (byte) 0xEF;
     private static final byte BOM_2 = (byte) 0xBB;
     private static final byte BOM_3 = (byte) 0xBF;
-    private static final long HIGH_BITS = 0x8080808080808080L;
-    private static final VarHandle LONG_AT = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final CsvDialect dialect;
     private final byte delimiter;
@@ -101,39 +96,23 @@ final class CsvRecordParser {
      */
     int parseRows(byte[] buf, int off, int len, RowSink sink) {
         int end = off + len;
-        boolean ascii = isAscii(buf, off, end);
-        if (!ascii) {
-            int invalid = StrictUtf8.firstInvalid(buf, off, end);
-            if (invalid >= 0) {
-                throw new CsvRecordException("invalid UTF-8 at byte " + (invalid - off) + " of the record");
-            }
+        int invalid = StrictUtf8.firstInvalid(buf, off, end);
+        if (invalid >= 0) {
+            throw new CsvRecordException("invalid UTF-8 at byte " + (invalid - off) + " of the record");
         }
         try {
-            return split(buf, off, end, !ascii, sink);
+            return split(buf, off, end, sink);
         } catch (CsvRecordException e) {
             String misplaced = firstMisplacedCharacter(buf, off, end);
             throw misplaced == null ? e : new CsvRecordException(misplaced);
         }
     }
 
-    /** Whether {@code buf[from, to)} is all ASCII; eight bytes at a time. */
-    private static boolean isAscii(byte[] buf, int from, int to) {
-        int i = from;
-        long any = 0;
-        for (int last = to - Long.BYTES; i <= last; i += Long.BYTES) {
-            any |= (long) LONG_AT.get(buf, i);
-        }
-        for (; i < to; i++) {
-            any |= buf[i];
-        }
-        return (any & HIGH_BITS) == 0;
-    }
-
     /**
      * The rows of {@code buf[from, to)}, valid UTF-8. Throws at the first error in the structure, and at a NUL,
      * byte-order mark or misplaced quote with a message that the caller replaces by the first of them in the text.
      */
-    private int split(byte[] buf, int from, int to, boolean mayHoldBom, RowSink sink) {
+    private int split(byte[] buf, int from, int to, RowSink sink) {
         if (from == to) {
             return 0;
         }
@@ -150,7 +129,7 @@ final class CsvRecordParser {
                 addField("");
                 lineBreak = to;
             } else if (buf[i] == quote) {
-                int close = quotedFieldEnd(buf, i + 1, to, mayHoldBom);
+                int close = quotedFieldEnd(buf, i + 1, to);
                 i = close + 1;
                 // after the closing quote: blanks, then the delimiter, a line break or the end
                 while (true) {
@@ -203,7 +182,7 @@ final class CsvRecordParser {
                     if (b == NUL) {
                         throw new CsvRecordException("a NUL character");
                     }
-                    if (b == BOM_1 && mayHoldBom && isBom(buf, i, to)) {
+                    if (b == BOM_1 && isBom(buf, i, to)) {
                         throw new CsvRecordException("a byte-order mark");
                     }
                     i++;
@@ -234,7 +213,7 @@ final class CsvRecordParser {
      * Finds the quote that closes the quoted field whose text starts at {@code from}, adds the field, and returns
      * the closing quote's index.
      */
-    private int quotedFieldEnd(byte[] buf, int from, int to, boolean mayHoldBom) {
+    private int quotedFieldEnd(byte[] buf, int from, int to) {
         final byte quote = this.quote;
         int doubled = 0;
         int i = from;
@@ -254,7 +233,7 @@ final class CsvRecordParser {
             if (b == NUL) {
                 throw new CsvRecordException("a NUL character");
             }
-            if (b == BOM_1 && mayHoldBom && isBom(buf, i, to)) {
+            if (b == BOM_1 && isBom(buf, i, to)) {
                 throw new CsvRecordException("a byte-order mark");
             }
             i++;

@@ -1,11 +1,18 @@
 package dev.refdata.ingest.core.csv;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Well-formed UTF-8 as the Unicode standard defines it (table 3-7), which is what the JDK's decoder accepts
  * when told to report malformed input: no overlong forms, no surrogates, nothing above U+10FFFF, no sequence cut
  * short.
  */
 final class StrictUtf8 {
+
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final VarHandle LONG_AT = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private StrictUtf8() {
     }
@@ -16,7 +23,15 @@ final class StrictUtf8 {
      */
     static int firstInvalid(byte[] buf, int from, int to) {
         int i = from;
+        final int lastWord = to - Long.BYTES;
         while (i < to) {
+            // ASCII, the most of any text here, eight bytes at a time
+            while (i <= lastWord && ((long) LONG_AT.get(buf, i) & HIGH_BITS) == 0) {
+                i += Long.BYTES;
+            }
+            if (i == to) {
+                break;
+            }
             int b = buf[i];
             if (b >= 0) {
                 i++;
