@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * How fast {@link ChunkRecordReader} turns the data region (everything after the header) of an in-memory
- * {@code instruments} CSV into records, single-threaded: framing by the boundary scanner plus field splitting by
- * jackson-dataformat-csv. One operation reads the whole region; the auxiliary counters {@code records} and
+ * {@code instruments} CSV into records, single-threaded: framing by the boundary scanner plus field splitting on
+ * the UTF-8 bytes. One operation reads the whole region; the auxiliary counters {@code records} and
  * {@code bytes} give records/s and bytes/s.
  */
 @BenchmarkMode(Mode.Throughput)

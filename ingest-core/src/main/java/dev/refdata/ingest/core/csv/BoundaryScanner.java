@@ -10,7 +10,8 @@ import java.nio.ByteOrder;
  * Finds where CSV records end in a stream of bytes, without decoding them, so that a file can be cut into
  * chunks that start and end exactly on record boundaries.
  *
- * <p>The rules are the CSV reader's (jackson-dataformat-csv), so that both always agree on what a record is:
+ * <p>The rules are the field splitter's ({@link CsvRecordParser}, which splits as jackson-dataformat-csv did), so
+ * that both always agree on what a record is:
  * <ul>
  *   <li>a record ends at LF, CRLF or a lone CR that is not inside a quoted field;</li>
  *   <li>a field is quoted only when its first byte is the quote character; inside it, delimiters and line

@@ -13,7 +13,7 @@ import java.util.Objects;
  * absolute line number and byte offsets.
  *
  * <p>Records are framed by the {@link BoundaryScanner}, the same rules the chunk planner used, so a chunk reads
- * exactly the records it was planned with; fields are split by jackson-dataformat-csv, a block of records at a
+ * exactly the records it was planned with; fields are split by the {@link CsvRecordParser}, a block of records at a
  * time. When a block fails to parse, its records are parsed one by one so that only the bad ones are reported
  * as malformed and reading goes on. Memory is bounded: a record longer than {@code maxRecordBytes} is not held,
  * only its first bytes, and is returned as malformed; the scan streams past the rest of it. A record with a field

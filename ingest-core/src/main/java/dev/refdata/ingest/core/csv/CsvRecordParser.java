@@ -1,27 +1,38 @@
 package dev.refdata.ingest.core.csv;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.dataformat.csv.CsvFactory;
-import com.fasterxml.jackson.dataformat.csv.CsvParser;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.refdata.ingest.core.domain.CsvDialect;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Splits already framed CSV text into fields with jackson-dataformat-csv's streaming parser. Bytes are decoded
- * as strict UTF-8 first (invalid bytes are an error, never a silent replacement character). One instance per
- * thread: it reuses its decoding buffer.
+ * Splits already framed CSV records into fields, working on the UTF-8 bytes: the delimiter, the quote and the
+ * line breaks are ASCII, so they are found without decoding, and each field becomes a String straight from its
+ * bytes (the JDK copies pure-ASCII bytes without decoding them).
+ *
+ * <p>The rules are those jackson-dataformat-csv applied when it split the records (with no escape character, no
+ * comments, no trimming) plus the checks that ran over the decoded text before it; a differential test holds the
+ * two to the same rows and the same messages:
+ * <ul>
+ *   <li>text is strict UTF-8: invalid bytes are an error, never a silent replacement character (the check
+ *       skips ASCII eight bytes at a time);</li>
+ *   <li>a record ends at LF, CRLF or a lone CR outside quotes; an empty line is a row of one empty field; a
+ *       delimiter at the end of a record is followed by one more, empty, field;</li>
+ *   <li>a field is quoted only when its first character is the quote; inside it, delimiters and line breaks are
+ *       data and a doubled quote is one quote; after the closing quote, blanks (any character up to the space)
+ *       are skipped up to the delimiter or line break, and anything else is an error;</li>
+ *   <li>never a value, and rejected wherever they stand: a NUL (binary content or a broken export); a byte-order
+ *       mark, which would be invisible inside an id (files concatenated with their marks); a quote inside an
+ *       unquoted field ({@code ab"c}, or {@code  "x"} with a blank before the opening quote), which means the
+ *       field was meant to be quoted, or a quote was not doubled.</li>
+ * </ul>
+ *
+ * <p>An error that comes first in the text is not always the one reported: invalid UTF-8 anywhere in the bytes
+ * parsed comes before any other, then a NUL, byte-order mark or misplaced quote anywhere, then what is wrong with
+ * the structure. Rows handed to the sink before an error are to be discarded. One instance per thread: it reuses
+ * its buffers.
  */
 final class CsvRecordParser {
 
@@ -30,22 +41,28 @@ final class CsvRecordParser {
         void row(String[] fields);
     }
 
-    private final CsvFactory factory = new CsvFactory();
-    private final CsvSchema schema;
+    private static final byte LF = '\n';
+    private static final byte CR = '\r';
+    private static final byte SPACE = ' ';
+    private static final byte NUL = 0;
+    private static final byte BOM_1 = (byte) 0xEF;
+    private static final byte BOM_2 = (byte) 0xBB;
+    private static final byte BOM_3 = (byte) 0xBF;
+
     private final CsvDialect dialect;
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    private final List<String> fields = new ArrayList<>();
-    private char[] chars = new char[64 * 1024];
+    private final byte delimiter;
+    private final byte quote;
+    /** The largest byte value that can end or disturb an unquoted field: anything above it is plain data. */
+    private final byte maxSpecial;
+    private String[] fields = new String[16];
+    private int fieldCount;
+    private byte[] unquoted = new byte[256];
 
     private CsvRecordParser(CsvDialect dialect) {
         this.dialect = dialect;
-        this.schema = CsvSchema.emptySchema()
-                .withColumnSeparator(dialect.delimiter())
-                .withQuoteChar(dialect.quote())
-                .withoutEscapeChar()
-                .withoutHeader();
+        this.delimiter = (byte) dialect.delimiter();
+        this.quote = (byte) dialect.quote();
+        this.maxSpecial = (byte) Math.max(Math.max(delimiter, quote), CR);
     }
 
     static CsvRecordParser forDialect(CsvDialect dialect) {
@@ -74,110 +91,252 @@ final class CsvRecordParser {
      * Parses {@code buf[off, off+len)}, which holds whole records, and hands each row to {@code sink}.
      *
      * @return the number of rows
-     * @throws CsvRecordException when the text is not valid UTF-8 or not valid CSV
+     * @throws CsvRecordException when the text is not valid UTF-8 or not valid CSV; rows handed to the sink
+     *                            before it are to be discarded
      */
     int parseRows(byte[] buf, int off, int len, RowSink sink) {
-        int charCount = decode(buf, off, len);
-        int rows = 0;
-        try (CsvParser parser = factory.createParser(chars, 0, charCount)) {
-            parser.setSchema(schema);
-            JsonToken token;
-            boolean inRow = false;
-            while ((token = parser.nextToken()) != null) {
-                switch (token) {
-                    case START_ARRAY -> {
-                        fields.clear();
-                        inRow = true;
-                    }
-                    case VALUE_STRING -> fields.add(parser.getText());
-                    case VALUE_NULL -> fields.add(null);
-                    case END_ARRAY -> {
-                        if (inRow) {
-                            sink.row(fields.toArray(new String[0]));
-                            rows++;
-                            inRow = false;
-                        }
-                    }
-                    default -> throw new CsvRecordException("unexpected CSV token " + token);
-                }
-            }
-        } catch (JsonProcessingException e) {
-            throw new CsvRecordException(e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        int end = off + len;
+        int invalid = StrictUtf8.firstInvalid(buf, off, end);
+        if (invalid >= 0) {
+            throw new CsvRecordException("invalid UTF-8 at byte " + (invalid - off) + " of the record");
         }
-        return rows;
-    }
-
-    private int decode(byte[] buf, int off, int len) {
-        if (chars.length < len) {
-            chars = new char[Math.max(len, chars.length * 2)];
-        }
-        utf8.reset();
-        CharBuffer out = CharBuffer.wrap(chars);
-        ByteBuffer in = ByteBuffer.wrap(buf, off, len);
         try {
-            var result = utf8.decode(in, out, true);
-            if (result.isError()) {
-                result.throwException();
-            }
-            result = utf8.flush(out);
-            if (result.isError()) {
-                result.throwException();
-            }
-        } catch (CharacterCodingException e) {
-            throw new CsvRecordException("invalid UTF-8 at byte " + (in.position() - off) + " of the record");
+            return split(buf, off, end, sink);
+        } catch (CsvRecordException e) {
+            String misplaced = firstMisplacedCharacter(buf, off, end);
+            throw misplaced == null ? e : new CsvRecordException(misplaced);
         }
-        int count = out.position();
-        rejectInvisibleCharacters(count);
-        return count;
     }
 
     /**
-     * What Jackson's parser lets through but is never a value, found in the one pass over the decoded text:
-     * <ul>
-     *   <li>a NUL, a sign of binary content or a broken export;</li>
-     *   <li>a byte-order mark after the start of the file, a sign of files concatenated with their marks; it would
-     *       end up invisible inside an id or a keyword;</li>
-     *   <li>a quote inside an unquoted field ({@code ab"c}, or {@code  "x"} with a blank before the opening
-     *       quote): the parser would keep it as data, but it means the field was meant to be quoted and was not,
-     *       or a quote was not doubled. The same rule as the {@link BoundaryScanner}'s: a field is quoted only when
-     *       its first character is the quote.</li>
-     * </ul>
+     * The rows of {@code buf[from, to)}, valid UTF-8. Throws at the first error in the structure, and at a NUL,
+     * byte-order mark or misplaced quote with a message that the caller replaces by the first of them in the text.
      */
-    private void rejectInvisibleCharacters(int count) {
-        char[] text = chars;
-        char quote = dialect.quote();
-        char delimiter = dialect.delimiter();
-        boolean quoted = false;
-        for (int i = 0; i < count; i++) {
-            char c = text[i];
-            if (c > quote && c != 0xFEFF) {
+    private int split(byte[] buf, int from, int to, RowSink sink) {
+        if (from == to) {
+            return 0;
+        }
+        final byte delimiter = this.delimiter;
+        final byte quote = this.quote;
+        final byte maxSpecial = this.maxSpecial;
+        int rows = 0;
+        int i = from;
+        fieldCount = 0;
+        while (true) {
+            // i is at the start of a field, possibly at the end of the input (after a delimiter)
+            int lineBreak;
+            if (i == to) {
+                addField("");
+                lineBreak = to;
+            } else if (buf[i] == quote) {
+                int close = quotedFieldEnd(buf, i + 1, to);
+                i = close + 1;
+                // after the closing quote: blanks, then the delimiter, a line break or the end
+                while (true) {
+                    if (i == to) {
+                        lineBreak = to;
+                        break;
+                    }
+                    byte b = buf[i];
+                    if (b == delimiter) {
+                        lineBreak = -1;
+                        break;
+                    }
+                    if (b == LF || b == CR) {
+                        lineBreak = i;
+                        break;
+                    }
+                    if (b == NUL) {
+                        throw new CsvRecordException("a NUL character");
+                    }
+                    if (b < 0 || b > SPACE) {
+                        throw new CsvRecordException("Unexpected character (" + charDescription(charAt(buf, i))
+                                + "): Expected column separator character (" + charDescription(delimiter & 0xFF)
+                                + ") or end-of-line");
+                    }
+                    i++;
+                }
+            } else {
+                int start = i;
+                while (true) {
+                    if (i == to) {
+                        lineBreak = to;
+                        break;
+                    }
+                    byte b = buf[i];
+                    if (b > maxSpecial) {
+                        i++;
+                        continue;
+                    }
+                    if (b == delimiter) {
+                        lineBreak = -1;
+                        break;
+                    }
+                    if (b == LF || b == CR) {
+                        lineBreak = i;
+                        break;
+                    }
+                    if (b == quote) {
+                        throw new CsvRecordException("a quote inside an unquoted field");
+                    }
+                    if (b == NUL) {
+                        throw new CsvRecordException("a NUL character");
+                    }
+                    if (b == BOM_1 && isBom(buf, i, to)) {
+                        throw new CsvRecordException("a byte-order mark");
+                    }
+                    i++;
+                }
+                addField(i == start ? "" : new String(buf, start, i - start, StandardCharsets.UTF_8));
+            }
+            if (lineBreak < 0) {
+                i++; // past the delimiter: another field follows, empty at the end of the input
                 continue;
             }
-            if (c == 0) {
-                throw new CsvRecordException("a NUL character (byte 0x00) at character " + (i + 1) + " of the record");
+            sink.row(Arrays.copyOf(fields, fieldCount));
+            fieldCount = 0;
+            rows++;
+            if (lineBreak == to) {
+                return rows;
             }
-            if (c == 0xFEFF) {
-                throw new CsvRecordException("a byte-order mark (U+FEFF) at character " + (i + 1)
-                        + " of the record: were files concatenated with their marks?");
+            i = lineBreak + 1;
+            if (buf[lineBreak] == CR && i < to && buf[i] == LF) {
+                i++;
             }
-            if (c != quote) {
+            if (i == to) {
+                return rows;
+            }
+        }
+    }
+
+    /**
+     * Finds the quote that closes the quoted field whose text starts at {@code from}, adds the field, and returns
+     * the closing quote's index.
+     */
+    private int quotedFieldEnd(byte[] buf, int from, int to) {
+        final byte quote = this.quote;
+        int doubled = 0;
+        int i = from;
+        while (true) {
+            if (i == to) {
+                throw new CsvRecordException("Missing closing quote for value");
+            }
+            byte b = buf[i];
+            if (b == quote) {
+                if (i + 1 < to && buf[i + 1] == quote) {
+                    doubled++;
+                    i += 2;
+                    continue;
+                }
+                break;
+            }
+            if (b == NUL) {
+                throw new CsvRecordException("a NUL character");
+            }
+            if (b == BOM_1 && isBom(buf, i, to)) {
+                throw new CsvRecordException("a byte-order mark");
+            }
+            i++;
+        }
+        if (doubled == 0) {
+            addField(i == from ? "" : new String(buf, from, i - from, StandardCharsets.UTF_8));
+        } else {
+            addField(withoutDoubledQuotes(buf, from, i, i - from - doubled));
+        }
+        return i;
+    }
+
+    private String withoutDoubledQuotes(byte[] buf, int from, int to, int length) {
+        if (unquoted.length < length) {
+            unquoted = new byte[Math.max(length, unquoted.length * 2)];
+        }
+        byte[] out = unquoted;
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            byte b = buf[i];
+            out[n++] = b;
+            if (b == quote) {
+                i++; // the second quote of the pair
+            }
+        }
+        return new String(out, 0, n, StandardCharsets.UTF_8);
+    }
+
+    private void addField(String field) {
+        if (fieldCount == fields.length) {
+            fields = Arrays.copyOf(fields, fieldCount * 2);
+        }
+        fields[fieldCount++] = field;
+    }
+
+    private static boolean isBom(byte[] buf, int i, int to) {
+        return i + 2 < to && buf[i] == BOM_1 && buf[i + 1] == BOM_2 && buf[i + 2] == BOM_3;
+    }
+
+    /** The UTF-16 char at {@code buf[i]}, valid UTF-8: of a character outside the BMP, its high surrogate. */
+    private static int charAt(byte[] buf, int i) {
+        byte b = buf[i];
+        if (b >= 0) {
+            return b;
+        }
+        return new String(buf, i, StrictUtf8.sequenceLength(b), StandardCharsets.UTF_8).charAt(0);
+    }
+
+    /** A character as the CSV parser described it in its messages. */
+    private static String charDescription(int ch) {
+        char c = (char) ch;
+        if (Character.isISOControl(c)) {
+            return "(CTRL-CHAR, code " + ch + ")";
+        }
+        if (ch > 255) {
+            return "'" + c + "' (code " + ch + " / 0x" + Integer.toHexString(ch) + ")";
+        }
+        return "'" + c + "' (code " + ch + ")";
+    }
+
+    /**
+     * The first NUL, byte-order mark or quote inside an unquoted field in {@code buf[from, to)} (valid UTF-8), as
+     * a message that places it by character (UTF-16 units, as the text was once decoded), or null. Quoting is
+     * followed simply: a field is quoted when the quote is its first character, and a quote that is not doubled
+     * closes it; what comes after a closing quote is the structure's business.
+     */
+    private String firstMisplacedCharacter(byte[] buf, int from, int to) {
+        boolean quoted = false;
+        int chars = 0;
+        for (int i = from; i < to; i++) {
+            byte b = buf[i];
+            if (b < 0) {
+                if ((b & 0xC0) != 0x80) {
+                    chars += (b & 0xF8) == 0xF0 ? 2 : 1;
+                }
+                if (isBom(buf, i, to)) {
+                    return "a byte-order mark (U+FEFF) at character " + chars
+                            + " of the record: were files concatenated with their marks?";
+                }
+                continue;
+            }
+            chars++;
+            if (b == NUL) {
+                return "a NUL character (byte 0x00) at character " + chars + " of the record";
+            }
+            if (b != quote) {
                 continue;
             }
             if (quoted) {
-                if (i + 1 < count && text[i + 1] == quote) {
+                if (i + 1 < to && buf[i + 1] == quote) {
                     i++; // a doubled quote: one quote of data
+                    chars++;
                 } else {
-                    quoted = false; // the closing quote; the parser checks what follows it
+                    quoted = false;
                 }
-            } else if (i == 0 || text[i - 1] == delimiter || text[i - 1] == '\n' || text[i - 1] == '\r') {
+            } else if (i == from || buf[i - 1] == delimiter || buf[i - 1] == LF || buf[i - 1] == CR) {
                 quoted = true;
             } else {
-                throw new CsvRecordException("a quote inside an unquoted field at character " + (i + 1)
-                        + " of the record: quote the whole field, and double the quotes inside it");
+                return "a quote inside an unquoted field at character " + chars
+                        + " of the record: quote the whole field, and double the quotes inside it";
             }
         }
+        return null;
     }
 
     /** A record that cannot be split into fields; the message says why, without positions. */
