@@ -2,6 +2,7 @@ package dev.refdata.ingest.core.load;
 
 import dev.refdata.ingest.core.port.out.SearchSink.BulkBody;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -48,6 +49,36 @@ public final class BulkBuffer {
         ensure(len);
         System.arraycopy(b, off, bytes, length, len);
         length += len;
+    }
+
+    void write(byte[] b) {
+        write(b, 0, b.length);
+    }
+
+    /** A long in decimal, as JSON writes a number. */
+    void writeLong(long value) {
+        if (value >= 0 && value < 10) {
+            write('0' + (int) value);
+            return;
+        }
+        byte[] digits = Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+        write(digits, 0, digits.length);
+    }
+
+    /** A string as written as is (already valid JSON number text, for instance), one byte per ASCII char. */
+    void writeAscii(String text) {
+        int n = text.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            bytes[length++] = (byte) text.charAt(i);
+        }
+    }
+
+    /** {@code value} as a quoted JSON string in UTF-8: see {@link JsonStrings}. */
+    void writeJsonString(String value) {
+        // at most 6 bytes a char (a six-byte escape); a surrogate pair is 2 chars for 4 bytes
+        ensure(value.length() * 6 + 2);
+        length = JsonStrings.write(value, bytes, length);
     }
 
     private void ensure(int more) {

@@ -1,18 +1,11 @@
 package dev.refdata.ingest.core.load;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.io.SerializedString;
 import dev.refdata.ingest.core.csv.CsvRecord;
 import dev.refdata.ingest.core.domain.ColumnSpec;
 import dev.refdata.ingest.core.domain.ColumnType;
 import dev.refdata.ingest.core.domain.DatasetSpec;
 import dev.refdata.ingest.core.domain.HeaderLayout;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -28,6 +21,11 @@ import java.util.Objects;
  * line with the document id (and external version), then the document. Every cell is converted by its column's
  * type; an empty cell is an absent field, never an empty string. A record that cannot be converted is left out
  * of the buffer and its reason returned.
+ *
+ * <p>The JSON is written as bytes, without a generator: what never changes (the action line's frame, each
+ * field's quoted name and separator, the {@code ingest} block up to the line number) is encoded once per
+ * converter, and only the values are encoded per record ({@link JsonStrings}). The bytes are the ones Jackson's
+ * generator wrote before, but for characters beyond U+FFFF (UTF-8 now, escapes before).
  */
 public final class DocumentConverter {
 
@@ -39,17 +37,15 @@ public final class DocumentConverter {
 
     public enum Operation { UPSERT, DELETE }
 
-    // Names and constant values encoded once: the generator copies their quoted UTF-8 bytes as they are.
-    private static final SerializedString INDEX = new SerializedString("index");
-    private static final SerializedString DELETE = new SerializedString("delete");
-    private static final SerializedString ID = new SerializedString("_id");
-    private static final SerializedString VERSION = new SerializedString("version");
-    private static final SerializedString VERSION_TYPE = new SerializedString("version_type");
-    private static final SerializedString EXTERNAL = new SerializedString("external");
-    private static final SerializedString INGEST = new SerializedString(DatasetSpec.INGEST_FIELD);
-    private static final SerializedString RUN_ID = new SerializedString("run_id");
-    private static final SerializedString SOURCE = new SerializedString("source");
-    private static final SerializedString LINE = new SerializedString("line");
+    // What never changes, encoded once: the generator-free writer copies these bytes as they are.
+    private static final byte[] INDEX_ACTION = ascii("{\"index\":{\"_id\":");
+    private static final byte[] DELETE_ACTION = ascii("{\"delete\":{\"_id\":");
+    private static final byte[] VERSION = ascii(",\"version\":");
+    private static final byte[] EXTERNAL = ascii(",\"version_type\":\"external\"");
+    private static final byte[] END_ACTION = ascii("}}\n");
+    private static final byte[] END_DOCUMENT = ascii("}}\n");
+    private static final byte[] TRUE = ascii("true");
+    private static final byte[] FALSE = ascii("false");
 
     private final DatasetSpec spec;
     private final ColumnSpec[] columns;
@@ -59,11 +55,12 @@ public final class DocumentConverter {
     private final ColumnType versionType;
     private final int operationPosition;
     private final int width;
-    private final SerializedString[] names;
-    private final SerializedString runId;
-    private final SerializedString source;
-    private final Sink sink = new Sink();
-    private final JsonGenerator json;
+    /** Per column: {@code "name":} for the first field of a document, {@code ,"name":} for the others. */
+    private final byte[][] firstNames;
+    private final byte[][] nextNames;
+    /** {@code "ingest":{"run_id":"…","source":"…","line":}, with its leading comma for a document with fields. */
+    private final byte[] ingestFirst;
+    private final byte[] ingestNext;
 
     private Operation lastOperation;
     private String lastId;
@@ -71,14 +68,21 @@ public final class DocumentConverter {
 
     public DocumentConverter(DatasetSpec spec, HeaderLayout layout, String runId, String source) {
         this.spec = Objects.requireNonNull(spec, "spec");
-        this.runId = new SerializedString(Objects.requireNonNull(runId, "runId"));
-        this.source = new SerializedString(Objects.requireNonNull(source, "source"));
+        Objects.requireNonNull(runId, "runId");
+        Objects.requireNonNull(source, "source");
         List<ColumnSpec> cols = spec.columns();
         this.columns = cols.toArray(new ColumnSpec[0]);
-        this.names = new SerializedString[columns.length];
+        this.firstNames = new byte[columns.length][];
+        this.nextNames = new byte[columns.length][];
         for (int i = 0; i < columns.length; i++) {
-            names[i] = new SerializedString(columns[i].name());
+            String quoted = json(columns[i].name()) + ":";
+            firstNames[i] = utf8("{" + quoted);
+            nextNames[i] = utf8("," + quoted);
         }
+        String ingest = json(DatasetSpec.INGEST_FIELD) + ":{\"run_id\":" + json(runId) + ",\"source\":" + json(source)
+                + ",\"line\":";
+        this.ingestFirst = utf8("{" + ingest);
+        this.ingestNext = utf8("," + ingest);
         this.positions = new int[columns.length];
         for (int i = 0; i < columns.length; i++) {
             positions[i] = layout.positionOf(columns[i].name());
@@ -91,12 +95,21 @@ public final class DocumentConverter {
         this.versionType = spec.version().map(ColumnSpec::type).orElse(null);
         this.operationPosition = spec.operation().map(layout::positionOf).orElse(-1);
         this.width = layout.width();
-        try {
-            this.json = new JsonFactory().createGenerator(sink, JsonEncoding.UTF8);
-            this.json.setRootValueSeparator(null); // lines are separated by the '\n' written after each one
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code text} as a quoted JSON string. */
+    private static String json(String text) {
+        BulkBuffer one = new BulkBuffer(text.length() * 6 + 2);
+        one.writeJsonString(text);
+        return new String(one.body().bytes(), 0, one.length(), StandardCharsets.UTF_8);
     }
 
     /** The operation of the last record appended. */
@@ -147,16 +160,9 @@ public final class DocumentConverter {
         }
         long version = versionPosition >= 0 ? version(record.field(versionPosition)) : -1;
         buffer.beginItem();
-        sink.target = buffer;
-        try {
-            writeAction(op, id, version);
-            if (op == Operation.UPSERT) {
-                writeDocument(record);
-            }
-            json.flush();
-        } catch (IOException e) {
-            buffer.abandonItem();
-            throw new UncheckedIOException(e);
+        writeAction(buffer, op, id, version);
+        if (op == Operation.UPSERT) {
+            writeDocument(buffer, record);
         }
         buffer.endItem();
         lastOperation = op;
@@ -293,63 +299,35 @@ public final class DocumentConverter {
         return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
     }
 
-    private void writeAction(Operation op, String id, long version) throws IOException {
-        json.writeStartObject();
-        json.writeFieldName(op == Operation.DELETE ? DELETE : INDEX);
-        json.writeStartObject();
-        json.writeFieldName(ID);
-        json.writeString(id);
+    private static void writeAction(BulkBuffer out, Operation op, String id, long version) {
+        out.write(op == Operation.DELETE ? DELETE_ACTION : INDEX_ACTION);
+        out.writeJsonString(id);
         if (version >= 0) {
-            json.writeFieldName(VERSION);
-            json.writeNumber(version);
-            json.writeFieldName(VERSION_TYPE);
-            json.writeString(EXTERNAL);
+            out.write(VERSION);
+            out.writeLong(version);
+            out.write(EXTERNAL);
         }
-        json.writeEndObject();
-        json.writeEndObject();
-        json.writeRaw('\n');
+        out.write(END_ACTION);
     }
 
-    private void writeDocument(CsvRecord record) throws IOException {
-        json.writeStartObject();
+    private void writeDocument(BulkBuffer out, CsvRecord record) {
+        boolean first = true;
         for (int i = 0; i < columns.length; i++) {
             String value = record.field(positions[i]);
             if (value.isEmpty()) {
                 continue;
             }
-            json.writeFieldName(names[i]);
+            out.write(first ? firstNames[i] : nextNames[i]);
+            first = false;
             switch (columns[i].type()) {
-                case STRING, DATE, TIMESTAMP -> json.writeString(value);
-                case INTEGER -> json.writeNumber(Long.parseLong(value));
-                case DECIMAL -> json.writeNumber(value);
-                case BOOLEAN -> json.writeBoolean(value.equalsIgnoreCase("true"));
+                case STRING, DATE, TIMESTAMP -> out.writeJsonString(value);
+                case INTEGER -> out.writeLong(Long.parseLong(value));
+                case DECIMAL -> out.writeAscii(value); // a plain decimal (checked): digits, sign, point
+                case BOOLEAN -> out.write(value.equalsIgnoreCase("true") ? TRUE : FALSE);
             }
         }
-        json.writeFieldName(INGEST);
-        json.writeStartObject();
-        json.writeFieldName(RUN_ID);
-        json.writeString(runId);
-        json.writeFieldName(SOURCE);
-        json.writeString(source);
-        json.writeFieldName(LINE);
-        json.writeNumber(record.line());
-        json.writeEndObject();
-        json.writeEndObject();
-        json.writeRaw('\n');
-    }
-
-    /** Lets one long-lived generator write into whichever buffer is being filled. */
-    private static final class Sink extends OutputStream {
-        BulkBuffer target;
-
-        @Override
-        public void write(int b) {
-            target.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            target.write(b, off, len);
-        }
+        out.write(first ? ingestFirst : ingestNext);
+        out.writeLong(record.line());
+        out.write(END_DOCUMENT);
     }
 }
