@@ -20,7 +20,7 @@ import java.util.Objects;
  * Turns a CSV record into its {@code _bulk} lines, written once, straight into a {@link BulkBuffer}: an action
  * line with the document id (and external version), then the document. Every cell is converted by its column's
  * type; an empty cell is an absent field, never an empty string. A record that cannot be converted is left out
- * of the buffer and its reason returned.
+ * of the buffer and its reason returned. {@link #identify} runs the same validation without writing anything.
  *
  * <p>The JSON is written as bytes, without a generator: what never changes (the action line's frame, each
  * field's quoted name and separator, the {@code ingest} block up to the line number) is encoded once per
@@ -112,27 +112,29 @@ public final class DocumentConverter {
         return new String(one.body().bytes(), 0, one.length(), StandardCharsets.UTF_8);
     }
 
-    /** The operation of the last record appended. */
+    /** The operation of the last record appended or identified. */
     public Operation lastOperation() {
         return lastOperation;
     }
 
-    /** The document id of the last record appended. */
+    /** The document id of the last record appended or identified. */
     public String lastId() {
         return lastId;
     }
 
-    /** The external version of the last record appended, or -1 when the dataset has no version column. */
+    /** The external version of the last record appended or identified, or -1 when the dataset has no version column. */
     public long lastVersion() {
         return lastVersion;
     }
 
     /**
-     * Appends the record's bulk lines as one item.
+     * Validates the record exactly as {@link #append} does and, when it is accepted, makes its id, version and
+     * operation the {@code last*} values, without writing any bytes: for a reader that needs to know what the
+     * loader made of a record (the verifier) but not its document.
      *
-     * @return {@code null} when appended, else why the record is rejected (the buffer is then unchanged)
+     * @return {@code null} when the record would be appended, else why it is rejected
      */
-    public String append(CsvRecord record, BulkBuffer buffer) {
+    public String identify(CsvRecord record) {
         if (record.isMalformed()) {
             return record.problem();
         }
@@ -158,16 +160,28 @@ public final class DocumentConverter {
         if (id.length() * 3 > MAX_ID_BYTES && id.getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
             return "the document id is longer than " + MAX_ID_BYTES + " bytes";
         }
-        long version = versionPosition >= 0 ? version(record.field(versionPosition)) : -1;
+        lastVersion = versionPosition >= 0 ? version(record.field(versionPosition)) : -1;
+        lastOperation = op;
+        lastId = id;
+        return null;
+    }
+
+    /**
+     * Appends the record's bulk lines as one item.
+     *
+     * @return {@code null} when appended, else why the record is rejected (the buffer is then unchanged)
+     */
+    public String append(CsvRecord record, BulkBuffer buffer) {
+        String problem = identify(record);
+        if (problem != null) {
+            return problem;
+        }
         buffer.beginItem();
-        writeAction(buffer, op, id, version);
-        if (op == Operation.UPSERT) {
+        writeAction(buffer, lastOperation, lastId, lastVersion);
+        if (lastOperation == Operation.UPSERT) {
             writeDocument(buffer, record);
         }
         buffer.endItem();
-        lastOperation = op;
-        lastId = id;
-        lastVersion = version;
         return null;
     }
 

@@ -20,7 +20,6 @@ import dev.refdata.ingest.core.domain.ObjectRef;
 import dev.refdata.ingest.core.domain.RunMode;
 import dev.refdata.ingest.core.domain.RunRecord;
 import dev.refdata.ingest.core.domain.RunStatus;
-import dev.refdata.ingest.core.load.BulkBuffer;
 import dev.refdata.ingest.core.load.DocumentConverter;
 import dev.refdata.ingest.core.port.in.VerifyRunCommand;
 import dev.refdata.ingest.core.port.in.VerifyRunResult;
@@ -29,6 +28,7 @@ import dev.refdata.ingest.core.port.out.IndexAdmin;
 import dev.refdata.ingest.core.port.out.ObjectStore;
 import dev.refdata.ingest.core.port.out.RunStore;
 import dev.refdata.ingest.core.spec.DatasetCatalog;
+import dev.refdata.ingest.core.verify.PlaceSample;
 import dev.refdata.ingest.core.verify.RunReport;
 import dev.refdata.ingest.core.verify.RunReportMarkdown;
 import dev.refdata.ingest.core.verify.WinningRecords;
@@ -43,14 +43,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -69,6 +74,7 @@ public final class VerifyRunService implements VerifyRunUseCase {
     private final String artifactsBucket;
     private final Clock clock;
     private final RecordLimits limits;
+    private final int readThreads;
 
     public VerifyRunService(ObjectStore objects, RunStore runs, IndexAdmin indices, DatasetCatalog datasets,
                             String artifactsBucket, Clock clock) {
@@ -81,6 +87,20 @@ public final class VerifyRunService implements VerifyRunUseCase {
      */
     public VerifyRunService(ObjectStore objects, RunStore runs, IndexAdmin indices, DatasetCatalog datasets,
                             String artifactsBucket, RecordLimits limits, Clock clock) {
+        this(objects, runs, indices, datasets, artifactsBucket, limits, Runtime.getRuntime().availableProcessors(),
+                clock);
+    }
+
+    /**
+     * @param readThreads at most this many chunks are read again at once (one thread each); the verdicts do not
+     *                    depend on it
+     */
+    public VerifyRunService(ObjectStore objects, RunStore runs, IndexAdmin indices, DatasetCatalog datasets,
+                            String artifactsBucket, RecordLimits limits, int readThreads, Clock clock) {
+        if (readThreads < 1) {
+            throw new IllegalArgumentException("readThreads must be at least 1: " + readThreads);
+        }
+        this.readThreads = readThreads;
         this.limits = Objects.requireNonNull(limits, "limits");
         this.objects = Objects.requireNonNull(objects, "objects");
         this.runs = Objects.requireNonNull(runs, "runs");
@@ -247,47 +267,43 @@ public final class VerifyRunService implements VerifyRunUseCase {
         /**
          * Reads the run's input again and works out, for every id, which record must have the last word; then the
          * index must agree in count, and a sample of records must come back from it field for field.
+         * <p>
+         * The load is over and the cluster idle, so the chunks are read on several threads (at most
+         * {@code readThreads}, one per chunk, and no more than {@code 2 × threads} chunks read ahead of the one
+         * being merged, which bounds memory). Each chunk's accepted records are collected in reading order and
+         * offered to {@link WinningRecords} chunk after chunk in the plan's order, so winners, ties and counts are
+         * those of one sequential pass. The sample is a {@link PlaceSample}: the upserts with the smallest
+         * seeded hash of their place, which no thread timing can change.
          */
         private void reconcileIndex(List<ChunkDefinition> definitions, ChunkCounters totals) {
             WinningRecords winners = new WinningRecords((int) Math.min(Integer.MAX_VALUE / 4, totals.read()));
-            List<Sampled> sample = new ArrayList<>();
-            SplittableRandom random = new SplittableRandom(run.id().hashCode());
+            // room for the upserts a later version replaces
+            int room = command.sampleSize() * 3;
+            List<PlaceSample<Sampled>> samples = new ArrayList<>();
             long upserts = 0;
-            BulkBuffer scratch = new BulkBuffer(64 * 1024);
-            for (ChunkDefinition c : definitions) {
-                Set<Long> rejected = rejectedLines.getOrDefault(c.key().chunk(), Set.of());
-                HeaderLayout layout = spec.dialect().header()
-                        ? HeaderLayout.resolve(spec, c.columns()) : HeaderLayout.declaredOrder(spec);
-                DocumentConverter converter = new DocumentConverter(spec, layout, run.id().value(), c.source().toString());
-                try (InputStream in = objects.openRange(c.object(), c.range());
-                     ChunkRecordReader reader = new ChunkRecordReader(in, spec.dialect(), c.range().start(), c.firstLine(),
-                             limits)) {
-                    CsvRecord r;
-                    while ((r = reader.next()) != null) {
-                        scratch.clear();
-                        if (rejected.contains(r.line()) || converter.append(r, scratch) != null) {
-                            continue;
-                        }
-                        boolean delete = converter.lastOperation() == DocumentConverter.Operation.DELETE;
-                        winners.offer(converter.lastId(), converter.lastVersion(), delete, c.key().chunk(), r.line());
-                        if (!delete) {
-                            upserts++;
-                            // reservoir sampling over the upserts, with room for those a later version replaces
-                            int room = command.sampleSize() * 3;
-                            if (sample.size() < room) {
-                                sample.add(new Sampled(c.key().chunk(), r.line(), r.fields()));
-                            } else if (room > 0) {
-                                long j = random.nextLong(upserts);
-                                if (j < room) {
-                                    sample.set((int) j, new Sampled(c.key().chunk(), r.line(), r.fields()));
-                                }
-                            }
-                        }
+            int threads = Math.max(1, Math.min(definitions.size(), readThreads));
+            ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
+                Thread t = new Thread(task, "verify-" + run.id().value() + "-reader");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                Deque<Future<ChunkReading>> ahead = new ArrayDeque<>();
+                int next = 0;
+                for (int i = 0; i < definitions.size(); i++) {
+                    while (next < definitions.size() && next < i + 2 * threads) {
+                        ChunkDefinition c = definitions.get(next++);
+                        ahead.add(pool.submit(() -> readAgain(c, room)));
                     }
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read " + c.object() + " again to verify it", e);
+                    ChunkReading reading = awaitReading(ahead.remove());
+                    winners.offerAll(reading.offers());
+                    samples.add(reading.sample());
+                    upserts += reading.upserts();
                 }
+            } finally {
+                pool.shutdownNow();
             }
+            List<Sampled> sample = PlaceSample.merge(samples, room).stream().map(PlaceSample.Entry::value).toList();
             String index = run.targetIndex();
             indices.refresh(index);
             long present = winners.present();
@@ -316,6 +332,63 @@ public final class VerifyRunService implements VerifyRunUseCase {
                                 + " were older than what the index held");
             }
             compareSample(index, sample, winners, definitions);
+        }
+
+        /** One chunk read again: its accepted records in order, its part of the sample, its upserts. */
+        private record ChunkReading(WinningRecords.ChunkOffers offers, PlaceSample<Sampled> sample, long upserts) {
+        }
+
+        /**
+         * Reads one chunk as the loader did and learns each record's id, version and operation with the loader's
+         * own validation ({@link DocumentConverter#identify}), leaving out the lines the rejects files list.
+         */
+        private ChunkReading readAgain(ChunkDefinition c, int room) {
+            int chunk = c.key().chunk();
+            Set<Long> rejected = rejectedLines.getOrDefault(chunk, Set.of());
+            HeaderLayout layout = spec.dialect().header()
+                    ? HeaderLayout.resolve(spec, c.columns()) : HeaderLayout.declaredOrder(spec);
+            DocumentConverter converter = new DocumentConverter(spec, layout, run.id().value(), c.source().toString());
+            WinningRecords.ChunkOffers offers = new WinningRecords.ChunkOffers(chunk);
+            PlaceSample<Sampled> sample = new PlaceSample<>(run.id().hashCode(), room);
+            long upserts = 0;
+            try (InputStream in = objects.openRange(c.object(), c.range());
+                 ChunkRecordReader reader = new ChunkRecordReader(in, spec.dialect(), c.range().start(), c.firstLine(),
+                         limits)) {
+                CsvRecord r;
+                while ((r = reader.next()) != null) {
+                    if (rejected.contains(r.line()) || converter.identify(r) != null) {
+                        continue;
+                    }
+                    boolean delete = converter.lastOperation() == DocumentConverter.Operation.DELETE;
+                    offers.add(converter.lastId(), converter.lastVersion(), delete, r.line());
+                    if (!delete) {
+                        upserts++;
+                        CsvRecord read = r;
+                        sample.offer(chunk, r.line(), () -> new Sampled(chunk, read.line(), read.fields()));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + c.object() + " again to verify it", e);
+            }
+            return new ChunkReading(offers, sample, upserts);
+        }
+
+        private ChunkReading awaitReading(Future<ChunkReading> reading) {
+            try {
+                return reading.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading the input of run " + run.id() + " again", e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException unchecked) {
+                    throw unchecked; // e.g. "cannot read <object> again to verify it"
+                }
+                if (cause instanceof Error error) {
+                    throw error;
+                }
+                throw new IllegalStateException("reading the input of run " + run.id() + " again failed", cause);
+            }
         }
 
         private void compareSample(String index, List<Sampled> candidates, WinningRecords winners,

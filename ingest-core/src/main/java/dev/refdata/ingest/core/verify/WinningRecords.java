@@ -5,6 +5,10 @@ package dev.refdata.ingest.core.verify;
  * highest version (external versioning), the first of equals; without versions, the last one read. Ids are kept
  * as 64-bit hashes in flat arrays (about 40 bytes an id), so a run of millions of records fits in memory; a hash
  * collision between two ids (odds about n²/2⁶⁵) would merge them and show as a count difference, never hide one.
+ * <p>
+ * The rules depend on the order records are offered in (ties, and the {@link #ambiguous()} count), so a reader of
+ * several chunks at once collects each chunk's records in a {@link ChunkOffers} and offers them here chunk after
+ * chunk, in the plan's order: the outcome is that of one sequential pass, whatever order the chunks were read in.
  */
 public final class WinningRecords {
 
@@ -52,10 +56,20 @@ public final class WinningRecords {
      * @param version its external version, or -1 when the dataset has none (the last record read wins)
      */
     public void offer(String id, long version, boolean delete, int chunk, long line) {
+        offer(hash(id), version, delete, chunk, line);
+    }
+
+    /** Offers every record of one chunk, in the order the chunk holds them. */
+    public void offerAll(ChunkOffers offers) {
+        for (int i = 0; i < offers.size; i++) {
+            offer(offers.hashes[i], offers.versions[i], offers.deletes[i], offers.chunk, offers.lines[i]);
+        }
+    }
+
+    private void offer(long h, long version, boolean delete, int chunk, long line) {
         if (size * 2 >= hashes.length) {
             grow();
         }
-        long h = hash(id);
         int slot = find(h);
         if (!used[slot]) {
             used[slot] = true;
@@ -135,5 +149,48 @@ public final class WinningRecords {
     @Override
     public String toString() {
         return "WinningRecords[ids=" + size + ", ambiguous=" + ambiguous + ", capacity=" + hashes.length + "]";
+    }
+
+    /**
+     * The accepted records of one chunk, in reading order, as {@link WinningRecords} needs them (id hash, version,
+     * operation, line: 25 bytes a record), collected by the thread that reads the chunk and offered later with
+     * {@link #offerAll}. Not thread-safe: one reader fills it, then hands it over.
+     */
+    public static final class ChunkOffers {
+        private final int chunk;
+        private long[] hashes = new long[1024];
+        private long[] versions = new long[1024];
+        private long[] lines = new long[1024];
+        private boolean[] deletes = new boolean[1024];
+        private int size;
+
+        public ChunkOffers(int chunk) {
+            this.chunk = chunk;
+        }
+
+        public void add(String id, long version, boolean delete, long line) {
+            if (size == hashes.length) {
+                int capacity = size * 2;
+                hashes = java.util.Arrays.copyOf(hashes, capacity);
+                versions = java.util.Arrays.copyOf(versions, capacity);
+                lines = java.util.Arrays.copyOf(lines, capacity);
+                deletes = java.util.Arrays.copyOf(deletes, capacity);
+            }
+            hashes[size] = hash(id);
+            versions[size] = version;
+            lines[size] = line;
+            deletes[size] = delete;
+            size++;
+        }
+
+        /** The chunk these records come from. */
+        public int chunk() {
+            return chunk;
+        }
+
+        /** Records collected. */
+        public int size() {
+            return size;
+        }
     }
 }

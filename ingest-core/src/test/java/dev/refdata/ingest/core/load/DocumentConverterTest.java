@@ -114,4 +114,41 @@ class DocumentConverterTest {
         assertThat(c.reasons().get(7)).isEqualTo("line 9: expected 13 columns, found 3");
         assertThat(c.reasons().get(0)).startsWith("line 2: column 'isin': ");
     }
+
+    @Test
+    void identifyAcceptsAndRejectsExactlyAsAppendAndNamesIdVersionAndOperationWithoutWritingAnything()
+            throws IOException {
+        String rows = """
+                US0378331006,,,,,,,,,,,2026-11-27T00:00:00Z,
+                US0378331005,,,,,,,,2026-02-30,,,2026-11-27T00:00:00Z,
+                US0378331005,AAPL,Apple,equity,USD,XNAS,Apple,US,,,active,2026-11-27T02:00:00.123+01:00,upsert
+                US0378331005,,,,USDX,,,,,,,2026-11-28T00:00:00Z,delete
+                US0378331005,,,,,,,,,,,2026-11-27T00:00:00Z,merge
+                US0378331005,only,three
+                """;
+        byte[] csv = (HEADER + rows).getBytes(StandardCharsets.UTF_8);
+        int start = HEADER.length();
+        DocumentConverter identifying = new DocumentConverter(spec, layout, "run-1", "feeds/day/instruments.csv");
+        DocumentConverter appending = new DocumentConverter(spec, layout, "run-1", "feeds/day/instruments.csv");
+        BulkBuffer buffer = new BulkBuffer(1024);
+        List<String> identified = new ArrayList<>();
+        try (ChunkRecordReader reader = new ChunkRecordReader(new ByteArrayInputStream(csv, start, csv.length - start),
+                new CsvDialect(',', '"', true), start, 2)) {
+            CsvRecord record;
+            while ((record = reader.next()) != null) {
+                String reason = identifying.identify(record);
+                assertThat(reason).as("line %d", record.line()).isEqualTo(appending.append(record, buffer));
+                if (reason == null) {
+                    assertThat(identifying.lastId()).isEqualTo(appending.lastId());
+                    assertThat(identifying.lastVersion()).isEqualTo(appending.lastVersion());
+                    identified.add(identifying.lastId() + " " + identifying.lastVersion() + " "
+                            + identifying.lastOperation());
+                }
+            }
+        }
+
+        assertThat(identified).containsExactly("US0378331005 1795741200123 UPSERT",
+                "US0378331005 1795824000000 DELETE"); // a delete's other columns are not checked
+        assertThat(buffer.items()).as("append wrote the two accepted records").isEqualTo(2);
+    }
 }
