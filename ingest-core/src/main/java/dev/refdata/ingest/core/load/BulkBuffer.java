@@ -93,6 +93,11 @@ public final class BulkBuffer {
         items = 0;
     }
 
+    /** Bytes the buffer holds before it has to grow. */
+    int capacity() {
+        return bytes.length;
+    }
+
     /** Bytes written so far. */
     public int length() {
         return length;

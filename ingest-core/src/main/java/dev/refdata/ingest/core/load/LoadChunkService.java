@@ -47,7 +47,8 @@ import java.util.random.RandomGenerator;
  * Loads one chunk: claim, stream, convert, write, checkpoint, finish. Parsing goes on while up to
  * {@link LoadSettings#maxInFlight()} bulk requests are out; results are folded in request order, so the
  * checkpoint only ever covers records whose every outcome is known, and rejects are written to the object store
- * before the checkpoint that covers them.
+ * before the checkpoint that covers them. Request bodies come from a {@link BulkBufferPool} built with the
+ * service, once per process, and go back to it when their request is answered.
  */
 public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
 
@@ -62,6 +63,8 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
     private final Sleeper sleeper;
     private final RandomGenerator random;
     private final ExecutorService senders;
+    /** Request bodies for every chunk this service loads: one being filled and one per request in flight. */
+    private final BulkBufferPool bodies;
 
     public LoadChunkService(ObjectStore objects, ChunkLedger ledger, SearchSink sink, DatasetCatalog datasets,
                             LoadSettings settings, Clock clock) {
@@ -78,6 +81,8 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.random = Objects.requireNonNull(random, "random");
+        this.bodies = new BulkBufferPool(Math.min(settings.maxBulkBytes() + 64 * 1024, 8 << 20),
+                settings.maxInFlight() + 1);
         AtomicInteger threads = new AtomicInteger();
         this.senders = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "bulk-sender-" + threads.incrementAndGet());
@@ -139,8 +144,6 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
         private final long started;
         private final BulkWriter writer;
         private final Deque<Sent> inFlight = new ArrayDeque<>();
-        /** Bodies whose requests are answered and taken in: reused rather than allocating ~5 MB per request. */
-        private final Deque<BulkBuffer> spareBuffers = new ArrayDeque<>();
         private final List<RejectedRecord> segmentRejects = new ArrayList<>();
 
         private Checkpoint acknowledged;
@@ -240,6 +243,8 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
                 }
                 if (!batch.isEmpty()) {
                     submit(batch);
+                } else {
+                    bodies.give(batch.buffer);
                 }
                 while (!inFlight.isEmpty()) {
                     foldHead();
@@ -255,9 +260,7 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
         }
 
         private PendingBatch newBatch(long offset, long line) {
-            BulkBuffer spare = spareBuffers.pollFirst();
-            return spare != null ? new PendingBatch(spare, offset, line)
-                    : new PendingBatch(Math.min(settings.maxBulkBytes() + 64 * 1024, 8 << 20), offset, line);
+            return new PendingBatch(bodies.take(), offset, line);
         }
 
         /** Sends a batch once fewer than {@code maxInFlight} are out, taking in whatever has finished. */
@@ -302,9 +305,7 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
                     throw new ChunkLoadFailedException("bulk request failed: " + cause, true, cause);
                 }
             }
-            BulkBuffer answered = inFlight.removeFirst().buffer();
-            answered.clear(); // the writer is done with it, retries included
-            spareBuffers.addLast(answered);
+            bodies.give(inFlight.removeFirst().buffer()); // the writer is done with it, retries included
             fold(outcome);
             if (sinceCheckpoint >= settings.checkpointRecords()
                     || System.nanoTime() - lastCheckpointNanos >= settings.checkpointInterval().toNanos()) {

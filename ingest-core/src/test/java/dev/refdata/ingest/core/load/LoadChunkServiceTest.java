@@ -137,6 +137,18 @@ class LoadChunkServiceTest {
     }
 
     @Test
+    void requestBodiesAreAllocatedOnceForTheServiceAndReusedByEveryChunkAndInvocation() throws IOException {
+        Chunk chunk = sampleChunk(3_000);
+
+        load(chunk);
+        service().load(command(chunk, new RunId("instruments-2026-11-28-c3d4"), "loader-1"), TimeBudget.UNLIMITED);
+
+        assertThat(index.requests.get()).as("200 items a request, two chunks").isEqualTo(30);
+        assertThat(index.bodyArrays).as("one body being filled and one per request in flight, for both chunks")
+                .hasSizeLessThanOrEqualTo(settings.maxInFlight() + 1);
+    }
+
+    @Test
     void recordsThatCannotBeConvertedBecomeRejectsWithLineAndReasonAndTheRestLoad() throws IOException {
         String good = "US0378331005,AAPL,\"Apple, Inc.\",EQUITY,USD,XNAS,Apple Inc.,US,,,ACTIVE,2026-11-26T21:00:00Z,";
         String text = HEADER + "\n" + good + "\n"

@@ -9,8 +9,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -38,12 +41,15 @@ public final class FakeSearchIndex implements SearchSink {
             new SearchSinkException(503, true, "503 Service Unavailable", null);
     /** Documents matching this are refused with 400 document_parsing_exception. */
     public volatile Predicate<JsonNode> refuse = doc -> false;
+    /** Every distinct body array a request arrived in, by identity: how many bodies the loader allocated. */
+    public final Set<byte[]> bodyArrays = Collections.newSetFromMap(Collections.synchronizedMap(new IdentityHashMap<>()));
     /** Called before each request is answered (e.g. to stop a test mid-chunk). */
     public volatile Runnable beforeEachRequest = () -> { };
 
     @Override
     public BulkResult bulk(String index, BulkBody body) {
         requests.incrementAndGet();
+        bodyArrays.add(body.bytes());
         beforeEachRequest.run();
         if (requestFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw requestFailure;
