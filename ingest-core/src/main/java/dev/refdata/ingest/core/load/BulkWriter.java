@@ -116,7 +116,7 @@ final class BulkWriter {
                             again[againCount++] = item;
                             lastCause = describe(r);
                         } else {
-                            rejects.add(PendingBatch.reject(batch.itemRecords[item], describe(r)));
+                            rejects.add(PendingBatch.reject(batch.itemRecord(item), describe(r)));
                         }
                     }
                 }

@@ -47,8 +47,8 @@ import java.util.random.RandomGenerator;
  * Loads one chunk: claim, stream, convert, write, checkpoint, finish. Parsing goes on while up to
  * {@link LoadSettings#maxInFlight()} bulk requests are out; results are folded in request order, so the
  * checkpoint only ever covers records whose every outcome is known, and rejects are written to the object store
- * before the checkpoint that covers them. Request bodies come from a {@link BulkBufferPool} built with the
- * service, once per process, and go back to it when their request is answered.
+ * before the checkpoint that covers them. Batches (request body and raw records) come from a {@link BatchPool}
+ * built with the service, once per process, and go back to it when their request is answered.
  */
 public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
 
@@ -63,8 +63,8 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
     private final Sleeper sleeper;
     private final RandomGenerator random;
     private final ExecutorService senders;
-    /** Request bodies for every chunk this service loads: one being filled and one per request in flight. */
-    private final BulkBufferPool bodies;
+    /** Batches for every chunk this service loads: one being filled and one per request in flight. */
+    private final BatchPool batches;
 
     public LoadChunkService(ObjectStore objects, ChunkLedger ledger, SearchSink sink, DatasetCatalog datasets,
                             LoadSettings settings, Clock clock) {
@@ -81,7 +81,7 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.random = Objects.requireNonNull(random, "random");
-        this.bodies = new BulkBufferPool(Math.min(settings.maxBulkBytes() + 64 * 1024, 8 << 20),
+        this.batches = new BatchPool(Math.min(settings.maxBulkBytes() + 64 * 1024, 8 << 20),
                 settings.maxInFlight() + 1);
         AtomicInteger threads = new AtomicInteger();
         this.senders = Executors.newCachedThreadPool(r -> {
@@ -130,8 +130,8 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
         }
     }
 
-    /** A request on its way: its body (reused once answered) and its outcome. */
-    private record Sent(BulkBuffer buffer, Future<BatchOutcome> outcome) {
+    /** A request on its way: its batch (reused once answered) and its outcome. */
+    private record Sent(PendingBatch batch, Future<BatchOutcome> outcome) {
     }
 
     /** One call's work on one chunk. */
@@ -244,7 +244,7 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
                 if (!batch.isEmpty()) {
                     submit(batch);
                 } else {
-                    bodies.give(batch.buffer);
+                    batches.give(batch);
                 }
                 while (!inFlight.isEmpty()) {
                     foldHead();
@@ -260,7 +260,7 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
         }
 
         private PendingBatch newBatch(long offset, long line) {
-            return new PendingBatch(bodies.take(), offset, line);
+            return batches.take(offset, line);
         }
 
         /** Sends a batch once fewer than {@code maxInFlight} are out, taking in whatever has finished. */
@@ -269,7 +269,7 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
                     || inFlight.peekFirst().outcome().isDone())) {
                 foldHead();
             }
-            inFlight.addLast(new Sent(batch.buffer, senders.submit(() -> {
+            inFlight.addLast(new Sent(batch, senders.submit(() -> {
                 if (logContext != null) {
                     org.slf4j.MDC.setContextMap(logContext);
                 }
@@ -305,7 +305,7 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
                     throw new ChunkLoadFailedException("bulk request failed: " + cause, true, cause);
                 }
             }
-            bodies.give(inFlight.removeFirst().buffer()); // the writer is done with it, retries included
+            batches.give(inFlight.removeFirst().batch()); // the writer is done with it, retries included
             fold(outcome);
             if (sinceCheckpoint >= settings.checkpointRecords()
                     || System.nanoTime() - lastCheckpointNanos >= settings.checkpointInterval().toNanos()) {

@@ -10,12 +10,20 @@ import java.util.List;
 /**
  * The records of one bulk request in reading order: those converted into the request's items, those rejected
  * before sending, and where reading stands after the last of them (the checkpoint once it is acknowledged).
+ *
+ * <p>Of each item's record only its line and raw bytes are kept (copied into the batch, so the read buffers are
+ * not held), for a reject to quote it exactly as written. All storage is reused after {@link #reset}: a batch is
+ * filled, sent, answered and then filled again, so a loader's memory is the batches it holds at once.
  */
 final class PendingBatch {
 
     final BulkBuffer buffer;
-    /** Each item's record, raw: the parsed fields are not kept once the item's lines are written. */
-    RawRecord[] itemRecords = new RawRecord[256];
+    private byte[] raw;
+    private int rawLength;
+    private long[] itemLine = new long[256];
+    private int[] itemRawStart = new int[256];
+    private int[] itemRawLength = new int[256];
+    private boolean[] itemTruncated = new boolean[256];
     boolean[] itemIsDelete = new boolean[256];
     final List<RejectedRecord> conversionRejects = new ArrayList<>();
     long read;
@@ -23,29 +31,56 @@ final class PendingBatch {
     long nextLine;
 
     PendingBatch(int initialBytes, long startOffset, long startLine) {
-        this(new BulkBuffer(initialBytes), startOffset, startLine);
+        this.buffer = new BulkBuffer(initialBytes);
+        // the CSV of a batch is about a third of its bulk lines
+        this.raw = new byte[Math.max(1024, initialBytes / 3)];
+        reset(startOffset, startLine);
     }
 
-    /** A batch that fills {@code emptyBuffer}, one a finished request no longer needs. */
-    PendingBatch(BulkBuffer emptyBuffer, long startOffset, long startLine) {
-        if (emptyBuffer.length() != 0 || emptyBuffer.items() != 0) {
-            throw new IllegalArgumentException("the buffer of a new batch must be empty");
-        }
-        this.buffer = emptyBuffer;
-        this.endOffset = startOffset;
-        this.nextLine = startLine;
+    /** Empties the batch for reuse, reading on from {@code startOffset} and {@code startLine}. */
+    PendingBatch reset(long startOffset, long startLine) {
+        buffer.clear();
+        rawLength = 0;
+        conversionRejects.clear();
+        read = 0;
+        endOffset = startOffset;
+        nextLine = startLine;
+        return this;
     }
 
     /** Records the item {@code buffer} just received. */
     void itemAdded(CsvRecord record, boolean delete) {
         int item = buffer.items() - 1;
-        if (item >= itemRecords.length) {
-            itemRecords = Arrays.copyOf(itemRecords, itemRecords.length * 2);
-            itemIsDelete = Arrays.copyOf(itemIsDelete, itemIsDelete.length * 2);
+        if (item >= itemLine.length) {
+            int n = itemLine.length * 2;
+            itemLine = Arrays.copyOf(itemLine, n);
+            itemRawStart = Arrays.copyOf(itemRawStart, n);
+            itemRawLength = Arrays.copyOf(itemRawLength, n);
+            itemTruncated = Arrays.copyOf(itemTruncated, n);
+            itemIsDelete = Arrays.copyOf(itemIsDelete, n);
         }
-        itemRecords[item] = record.rawRecord();
+        RawRecord source = record.rawRecord();
+        if (rawLength + source.length() > raw.length) {
+            raw = Arrays.copyOf(raw, Math.max(raw.length * 2, rawLength + source.length()));
+        }
+        System.arraycopy(source.block(), source.start(), raw, rawLength, source.length());
+        itemLine[item] = source.line();
+        itemRawStart[item] = rawLength;
+        itemRawLength[item] = source.length();
+        itemTruncated[item] = source.truncated();
         itemIsDelete[item] = delete;
+        rawLength += source.length();
         advance(record);
+    }
+
+    /** Item {@code item}'s record: its line and raw bytes, valid until the batch is reset. */
+    RawRecord itemRecord(int item) {
+        return new RawRecord(itemLine[item], raw, itemRawStart[item], itemRawLength[item], itemTruncated[item]);
+    }
+
+    /** Bytes of raw records the batch can hold before it has to grow. */
+    int rawCapacity() {
+        return raw.length;
     }
 
     void rejected(CsvRecord record, String reason) {

@@ -372,7 +372,7 @@ public final class ReloadRejectsService implements ReloadRejectsUseCase {
         private BatchOutcome unsent(PendingBatch sending, String reason) {
             List<RejectedRecord> rejects = new ArrayList<>(sending.conversionRejects);
             for (int i = 0; i < sending.buffer.items(); i++) {
-                rejects.add(PendingBatch.reject(sending.itemRecords[i], reason == null
+                rejects.add(PendingBatch.reject(sending.itemRecord(i), reason == null
                         ? "not sent: the reload stopped after " + failure : reason));
             }
             rejects.sort(java.util.Comparator.comparingLong(RejectedRecord::line));

@@ -251,6 +251,25 @@ class LoadChunkServiceTest {
     }
 
     @Test
+    void aRefusedDocumentIsQuotedAsItsOwnLineEvenWhenItsBatchWasUsedBeforeForAnotherChunk() throws IOException {
+        Chunk first = sampleChunk(1_000);
+        service().load(command(first, new RunId("instruments-2026-11-26-c3d4"), "loader-1"), TimeBudget.UNLIMITED);
+        // every pooled batch has now held other records
+        String text = HEADER + "\n" + "US0378331005,AAPL,Apple Inc.,EQUITY,USD,XNAS,Apple Inc.,US,,,ACTIVE,"
+                + "2026-11-27T01:00:00Z,\n" + "US5949181045,MSFT,\"Microsoft, Corp.\",EQUITY,USD,XNAS,Microsoft,US,,,"
+                + "ACTIVE,2026-11-27T01:00:00Z,\n";
+        Chunk second = onlyChunk(text);
+        index.refuse = doc -> doc.get("ticker").asText().equals("MSFT");
+
+        load(second);
+
+        List<JsonNode> rejects = rejects().stream().filter(r -> r.get("line").asLong() == 3).toList();
+        assertThat(rejects).hasSize(1);
+        assertThat(rejects.get(0).get("raw").asText()).isEqualTo("US5949181045,MSFT,\"Microsoft, Corp.\",EQUITY,USD,"
+                + "XNAS,Microsoft,US,,,ACTIVE,2026-11-27T01:00:00Z,");
+    }
+
+    @Test
     void loadingTheSameRecordsAgainInAnotherRunChangesNothingAndCountsThemStale() throws IOException {
         Chunk chunk = sampleChunk(400);
         load(chunk);
