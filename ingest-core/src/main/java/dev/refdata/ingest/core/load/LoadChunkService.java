@@ -63,6 +63,12 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
     private final Sleeper sleeper;
     private final RandomGenerator random;
     private final ExecutorService senders;
+    /**
+     * The first request of every call carries at most this many items, the rest up to the settings' limit: it leaves
+     * within the first second of a cold process (the Lambda cold-start budget), and a cluster that refuses the
+     * index or its mapping is known after a thousand documents, not ten thousand.
+     */
+    static final int FIRST_REQUEST_ITEMS = 1_000;
     /** Batches for every chunk this service loads: one being filled and one per request in flight. */
     private final BatchPool batches;
 
@@ -219,6 +225,7 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
                     new ResumingRangeStream(objects, command.object(), rest, settings.maxReadAttempts()),
                     spec.dialect(), rest.start(), acknowledged.nextLine(), settings.recordLimits())) {
                 PendingBatch batch = newBatch(rest.start(), acknowledged.nextLine());
+                int batchItems = Math.min(FIRST_REQUEST_ITEMS, settings.maxBulkItems());
                 while (true) {
                     if (budget.remainingMillis() < marginMillis) {
                         partial = true;
@@ -236,9 +243,10 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
                         batch.rejected(record, reason);
                     }
                     if (batch.buffer.length() >= settings.maxBulkBytes()
-                            || batch.buffer.items() >= settings.maxBulkItems()) {
+                            || batch.buffer.items() >= batchItems) {
                         submit(batch);
                         batch = newBatch(batch.endOffset, batch.nextLine);
+                        batchItems = settings.maxBulkItems();
                     }
                 }
                 if (!batch.isEmpty()) {

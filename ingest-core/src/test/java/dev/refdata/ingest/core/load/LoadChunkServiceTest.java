@@ -137,6 +137,16 @@ class LoadChunkServiceTest {
     }
 
     @Test
+    void theFirstRequestOfACallCarriesAThousandItemsAndTheRestTheConfiguredNumber() throws IOException {
+        settings = settings.withMaxBulkItems(2_000).withMaxInFlight(1);
+        Chunk chunk = sampleChunk(5_500);
+
+        load(chunk);
+
+        assertThat(index.itemsPerRequest).containsExactly(1_000, 2_000, 2_000, 500);
+    }
+
+    @Test
     void requestBodiesAreAllocatedOnceForTheServiceAndReusedByEveryChunkAndInvocation() throws IOException {
         Chunk chunk = sampleChunk(3_000);
 

@@ -41,6 +41,8 @@ public final class FakeSearchIndex implements SearchSink {
             new SearchSinkException(503, true, "503 Service Unavailable", null);
     /** Documents matching this are refused with 400 document_parsing_exception. */
     public volatile Predicate<JsonNode> refuse = doc -> false;
+    /** The number of items of each request, in the order the requests arrived. */
+    public final List<Integer> itemsPerRequest = Collections.synchronizedList(new ArrayList<>());
     /** Every distinct body array a request arrived in, by identity: how many bodies the loader allocated. */
     public final Set<byte[]> bodyArrays = Collections.newSetFromMap(Collections.synchronizedMap(new IdentityHashMap<>()));
     /** Called before each request is answered (e.g. to stop a test mid-chunk). */
@@ -50,6 +52,7 @@ public final class FakeSearchIndex implements SearchSink {
     public BulkResult bulk(String index, BulkBody body) {
         requests.incrementAndGet();
         bodyArrays.add(body.bytes());
+        itemsPerRequest.add(body.items());
         beforeEachRequest.run();
         if (requestFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw requestFailure;
