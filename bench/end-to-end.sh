@@ -19,7 +19,8 @@
 #                            [--baseline-jar JAR [--baseline-arg key=value]... [--baseline-jvm OPTION]...]
 #                            [--compare-full-response]
 #   --quick       200,000 records, 8 MiB chunks for the full run, 2 cold-start repetitions
-#   --loader-arg  passed to the pipeline process, e.g. inFlight=3, bulkBytes=8388608, bulkItems=20000, gzip=true
+#   --loader-arg  passed to the pipeline process, e.g. inFlight=3, bulkBytes=8388608, bulkItems=20000, gzip=true,
+#                 classHistograms=true (the heap's largest classes at every heap-probe point, in the child's log)
 #   --baseline-jar J  also run the loader from another build of benchmarks.jar (e.g. of main) in every
 #                 repetition: a before/after comparison in one run (any build of this harness)
 #   --baseline-arg key=value  a pipeline-process argument for the baseline only, e.g. inFlight=4 (with

@@ -73,7 +73,7 @@ public final class PipelineProcess {
         Arguments args = Arguments.parse(argv);
         // heap probes watch from the start (their cold start is not reported); the others from the first bulk
         FirstBulk firstBulk = new FirstBulk("start".equals(args.get("heapWatch", "firstBulk")),
-                args.integer("fullGcEveryBulks", 0));
+                args.integer("fullGcEveryBulks", 0), Boolean.parseBoolean(args.get("classHistograms", "false")));
         S3Client s3 = S3ObjectStores.createClient(S3ClientSettings.forLocalEndpoint("us-east-1",
                 URI.create(args.get("s3")), EndToEndBenchmark.S3_CREDENTIALS));
         ObjectStore objects = S3ObjectStores.of(s3);
@@ -198,6 +198,7 @@ public final class PipelineProcess {
         private final AtomicLong firstAt = new AtomicLong();
         private final AtomicLong calls = new AtomicLong();
         private final int fullGcEveryBulks;
+        private final boolean classHistograms;
         private final AtomicLong liveAtBulk = new AtomicLong();
         private volatile HeapWatch heap;
 
@@ -207,10 +208,30 @@ public final class PipelineProcess {
          *                         moment a request leaves, with the others in flight (heap probes only: it slows
          *                         the load)
          */
-        FirstBulk(boolean watchHeapNow, int fullGcEveryBulks) {
+        FirstBulk(boolean watchHeapNow, int fullGcEveryBulks, boolean classHistograms) {
             this.fullGcEveryBulks = fullGcEveryBulks;
+            this.classHistograms = classHistograms;
             if (watchHeapNow) {
                 heap = new HeapWatch();
+            }
+        }
+
+        /**
+         * The heap's largest classes after the probe's full collection, on stderr (the child's log): what the live
+         * set is made of at that request.
+         */
+        private static void printClassHistogram(long call, long used) {
+            try {
+                Object text = java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+                        new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                        "gcClassHistogram", new Object[] {null}, new String[] {String[].class.getName()});
+                String[] lines = String.valueOf(text).split("\n");
+                System.err.println("HISTOGRAM bulk " + call + " used " + used);
+                for (int i = 0; i < Math.min(lines.length, 30); i++) {
+                    System.err.println("HISTOGRAM " + lines[i]);
+                }
+            } catch (javax.management.JMException e) {
+                System.err.println("HISTOGRAM unavailable: " + e);
             }
         }
 
@@ -219,8 +240,11 @@ public final class PipelineProcess {
                 long call = calls.getAndIncrement();
                 if (fullGcEveryBulks > 0 && call % fullGcEveryBulks == 0) {
                     System.gc();
-                    liveAtBulk.accumulateAndGet(java.lang.management.ManagementFactory.getMemoryMXBean()
-                            .getHeapMemoryUsage().getUsed(), Math::max);
+                    long used = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                    liveAtBulk.accumulateAndGet(used, Math::max);
+                    if (classHistograms) {
+                        printClassHistogram(call, used);
+                    }
                 }
                 if (call == 0) {
                     firstAt.set(System.currentTimeMillis());
