@@ -49,7 +49,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -101,14 +100,7 @@ class VerifyRunServiceParallelReadingTest {
         @Override
         public Map<String, String> sources(String index, List<String> ids) {
             fetched.add(ids.stream().sorted().toList());
-            Map<String, String> out = new HashMap<>();
-            for (String id : ids) {
-                FakeSearchIndex.Stored doc = documents.documents.get(id);
-                if (doc != null) {
-                    out.put(id, doc.source().toString());
-                }
-            }
-            return out;
+            return documents.sourcesOf(ids);
         }
     }
 

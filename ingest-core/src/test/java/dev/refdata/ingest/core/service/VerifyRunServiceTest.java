@@ -39,7 +39,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,14 +84,7 @@ class VerifyRunServiceTest {
 
         @Override
         public Map<String, String> sources(String index, List<String> ids) {
-            Map<String, String> out = new HashMap<>();
-            for (String id : ids) {
-                FakeSearchIndex.Stored doc = documents.documents.get(id);
-                if (doc != null) {
-                    out.put(id, doc.source().toString());
-                }
-            }
-            return out;
+            return documents.sourcesOf(ids);
         }
     }
 

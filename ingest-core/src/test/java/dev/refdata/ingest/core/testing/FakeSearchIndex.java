@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,5 +100,17 @@ public final class FakeSearchIndex implements SearchSink {
         }
         documents.put(id, new Stored(version, source));
         return new BulkItemResult(current == null ? 201 : 200, null, null);
+    }
+
+    /** The stored sources of those of {@code ids} the index holds, as JSON text: what a multi-get answers. */
+    public Map<String, String> sourcesOf(List<String> ids) {
+        Map<String, String> out = new HashMap<>();
+        for (String id : ids) {
+            Stored doc = documents.get(id);
+            if (doc != null) {
+                out.put(id, doc.source().toString());
+            }
+        }
+        return out;
     }
 }
