@@ -29,11 +29,11 @@ import dev.refdata.ingest.core.sample.NameQuirks;
 import dev.refdata.ingest.core.sample.SampleOptions;
 import dev.refdata.ingest.core.spec.DatasetCatalog;
 import dev.refdata.ingest.core.testing.ControlledReadsObjectStore;
-import dev.refdata.ingest.core.testing.FakeIndexAdmin;
 import dev.refdata.ingest.core.testing.FakeSearchIndex;
 import dev.refdata.ingest.core.testing.InMemoryChunkLedger;
 import dev.refdata.ingest.core.testing.InMemoryObjectStore;
 import dev.refdata.ingest.core.testing.InMemoryRunStore;
+import dev.refdata.ingest.core.testing.IndexOverDocuments;
 import dev.refdata.ingest.core.testing.MutableClock;
 import dev.refdata.ingest.core.verify.WinningRecords;
 import org.junit.jupiter.api.AfterEach;
@@ -50,7 +50,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,39 +69,12 @@ class VerifyRunServiceParallelReadingTest {
     private final InMemoryChunkLedger ledger = new InMemoryChunkLedger();
     private final InMemoryRunStore runs = new InMemoryRunStore(ledger);
     private final FakeSearchIndex documents = new FakeSearchIndex();
-    private final RecordingIndex indices = new RecordingIndex(documents);
+    private final IndexOverDocuments indices = new IndexOverDocuments(documents);
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T02:00:00Z"));
     private final LoadChunkService loader = new LoadChunkService(objects, ledger, documents, DatasetCatalog.builtIn(),
             LoadSettings.DEFAULTS, clock);
     private PlanRunResult plan;
     private List<ChunkDefinition> chunks;
-
-    /** The index-admin fake over the sink fake's documents, noting which ids the verifier fetched. */
-    private static final class RecordingIndex extends FakeIndexAdmin {
-        private final FakeSearchIndex documents;
-        private final List<List<String>> fetched = new ArrayList<>();
-
-        RecordingIndex(FakeSearchIndex documents) {
-            this.documents = documents;
-        }
-
-        @Override
-        public long count(String index) {
-            return documents.documents.size();
-        }
-
-        @Override
-        public long countWhere(String index, String field, String value) {
-            return documents.documents.values().stream()
-                    .filter(d -> d.source().at("/" + field.replace('.', '/')).asText().equals(value)).count();
-        }
-
-        @Override
-        public Map<String, String> sources(String index, List<String> ids) {
-            fetched.add(ids.stream().sorted().toList());
-            return documents.sourcesOf(ids);
-        }
-    }
 
     /**
      * A full run in several chunks where ids recur across chunks: updates, older versions and deletes from the

@@ -19,7 +19,6 @@ import dev.refdata.ingest.core.port.in.PlanRunCommand;
 import dev.refdata.ingest.core.port.in.PlanRunResult;
 import dev.refdata.ingest.core.port.in.VerifyRunCommand;
 import dev.refdata.ingest.core.port.in.VerifyRunResult;
-import dev.refdata.ingest.core.port.out.IndexAdmin;
 import dev.refdata.ingest.core.sample.Amount;
 import dev.refdata.ingest.core.sample.InstrumentSampleGenerator;
 import dev.refdata.ingest.core.sample.SampleOptions;
@@ -29,6 +28,7 @@ import dev.refdata.ingest.core.testing.FakeSearchIndex;
 import dev.refdata.ingest.core.testing.InMemoryChunkLedger;
 import dev.refdata.ingest.core.testing.InMemoryObjectStore;
 import dev.refdata.ingest.core.testing.InMemoryRunStore;
+import dev.refdata.ingest.core.testing.IndexOverDocuments;
 import dev.refdata.ingest.core.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +40,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,31 +61,6 @@ class VerifyRunServiceTest {
             LoadSettings.DEFAULTS, clock);
     private final VerifyRunService verifier = new VerifyRunService(objects, runs, indices, DatasetCatalog.builtIn(),
             "artifacts", clock);
-
-    /** The index-admin fake, counting and fetching from the documents the sink fake holds. */
-    private static final class IndexOverDocuments extends FakeIndexAdmin {
-        private final FakeSearchIndex documents;
-
-        IndexOverDocuments(FakeSearchIndex documents) {
-            this.documents = documents;
-        }
-
-        @Override
-        public long count(String index) {
-            return documents.documents.size();
-        }
-
-        @Override
-        public long countWhere(String index, String field, String value) {
-            return documents.documents.values().stream()
-                    .filter(d -> d.source().at("/" + field.replace('.', '/')).asText().equals(value)).count();
-        }
-
-        @Override
-        public Map<String, String> sources(String index, List<String> ids) {
-            return documents.sourcesOf(ids);
-        }
-    }
 
     @AfterEach
     void close() {
