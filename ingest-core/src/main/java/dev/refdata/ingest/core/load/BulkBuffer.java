@@ -2,7 +2,6 @@ package dev.refdata.ingest.core.load;
 
 import dev.refdata.ingest.core.port.out.SearchSink.BulkBody;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -55,14 +54,27 @@ public final class BulkBuffer {
         write(b, 0, b.length);
     }
 
-    /** A long in decimal, as JSON writes a number. */
+    /** A long in decimal, as JSON writes a number: the digits go straight into the buffer, nothing allocated. */
     void writeLong(long value) {
-        if (value >= 0 && value < 10) {
-            write('0' + (int) value);
+        if (value == Long.MIN_VALUE) {
+            writeAscii(Long.toString(value)); // the one value whose negation overflows
             return;
         }
-        byte[] digits = Long.toString(value).getBytes(StandardCharsets.US_ASCII);
-        write(digits, 0, digits.length);
+        ensure(20);
+        if (value < 0) {
+            bytes[length++] = '-';
+            value = -value;
+        }
+        int digits = 1;
+        for (long rest = value / 10; rest != 0; rest /= 10) {
+            digits++;
+        }
+        int pos = length + digits;
+        length = pos;
+        do {
+            bytes[--pos] = (byte) ('0' + (int) (value % 10));
+            value /= 10;
+        } while (value != 0);
     }
 
     /** A string as written as is (already valid JSON number text, for instance), one byte per ASCII char. */

@@ -51,6 +51,14 @@ public record LoadSettings(int maxBulkBytes, int maxBulkItems, int maxInFlight, 
         }
     }
 
+    /**
+     * The capacity a request body starts with: the size limit plus room for the item that crosses it, so that a
+     * full batch never has to grow; at most 8 MiB whatever the limit (a larger body grows as it fills).
+     */
+    public int bodyCapacityBytes() {
+        return Math.min(maxBulkBytes + 64 * 1024, 8 << 20);
+    }
+
     public LoadSettings withMaxBulkBytes(int bytes) {
         return new LoadSettings(bytes, maxBulkItems, maxInFlight, checkpointRecords, checkpointInterval, lease,
                 maxAttempts, maxRetryTime, baseBackoff, maxBackoff, budgetMargin, maxRecordBytes, maxReadAttempts,

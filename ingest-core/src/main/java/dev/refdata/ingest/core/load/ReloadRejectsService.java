@@ -288,7 +288,7 @@ public final class ReloadRejectsService implements ReloadRejectsUseCase {
             if (entry.chunk() != batchChunk) {
                 flushBatch();
                 batchChunk = entry.chunk();
-                batch = new PendingBatch(Math.min(settings.maxBulkBytes() + 64 * 1024, 8 << 20), 0, entry.line());
+                batch = new PendingBatch(settings.bodyCapacityBytes(), 0, entry.line());
             }
             if (failure != null) {
                 batch.rejected(new RejectedRecord(entry.line(), "not sent: the reload stopped after " + failure,
@@ -301,7 +301,7 @@ public final class ReloadRejectsService implements ReloadRejectsUseCase {
             }
             if (batch.buffer.length() >= settings.maxBulkBytes() || batch.buffer.items() >= settings.maxBulkItems()) {
                 flushBatch();
-                batch = new PendingBatch(Math.min(settings.maxBulkBytes() + 64 * 1024, 8 << 20), 0, entry.line() + 1);
+                batch = new PendingBatch(settings.bodyCapacityBytes(), 0, entry.line() + 1);
             }
         }
 
