@@ -8,7 +8,8 @@
 #   loader    the loader Lambda's handler in its own JVM (-Xmx256m) loading the whole file as one chunk from S3
 #   fullrun   plan + load (64 MiB chunks, 2 at a time) + verify, in its own JVM
 # repeated and interleaved (ceiling, loader, full run in rotating order), then the heap of a 10k-record chunk
-# and a 100k-record chunk against the big one and the time from process start to the first bulk request without CDS (-Xshare:off),
+# and a 100k-record chunk against the big one (each chunk's largest live set, sampled after a full collection
+# before every bulk request) and the time from process start to the first bulk request without CDS (-Xshare:off),
 # with the JDK's default CDS archive, and with an AppCDS archive of the loader.
 # Prints one JSON line per measurement and a final {"summary":true,...} line with medians and ratios.
 #
@@ -17,7 +18,7 @@
 #                            [--chunk-concurrency 2] [--cold-repeats 3]
 #                            [--loader-jvm OPTION]... [--loader-arg key=value]...
 #                            [--baseline-jar JAR [--baseline-arg key=value]... [--baseline-jvm OPTION]...]
-#                            [--compare-full-response]
+#                            [--compare-full-response] [--heap-only] [--heap-repeats N]
 #   --quick       200,000 records, 8 MiB chunks for the full run, 2 cold-start repetitions
 #   --loader-arg  passed to the pipeline process, e.g. inFlight=3, bulkBytes=8388608, bulkItems=20000, gzip=true,
 #                 classHistograms=true (the heap's largest classes at every heap-probe point, in the child's log)
@@ -29,6 +30,10 @@
 #                 jar as the baseline: two JVM settings compared in one run)
 #   --compare-full-response  also measure, in every repetition, the ceiling asking for the full bulk response
 #                 (the ceiling and the loader both ask for the filtered one by default)
+#   --heap-only   only the heap probes (small, middle, big chunk; with --baseline-jar the baseline's small and
+#                 big too), 3 repetitions: about 4 minutes for 1,000,000 records
+#   --heap-repeats N  repetitions of the heap probes (default 1; 3 with --heap-only); the summary gives the
+#                 median of each chunk's figure and every repetition's big/small ratio
 #   --no-sweep    no ceiling sweep: 5 MiB requests at the first --ceiling-in-flight
 #   --loader-jvm  a JVM option for the pipeline processes; {child} becomes the process's serial, kind and
 #                 repetition, e.g. -XX:StartFlightRecording=filename=/tmp/jfr/{child}.jfr,settings=profile

@@ -42,6 +42,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -56,9 +57,10 @@ import java.util.stream.Stream;
  *   <li>repetitions, interleaved so that machine noise hits all three: ceiling, loader (the loader Lambda's
  *       handler in its own JVM, one chunk from S3), full run (plan + load + verify in its own JVM);</li>
  *   <li>the heap of a small (10,000-record) chunk, a middle one (100,000 records: more requests than are ever held
- *       at once) and the big one, and the time from process start to the first bulk request with and without
- *       class-data sharing.</li>
+ *       at once) and the big one, each sampled after a full collection before every request, and the time from
+ *       process start to the first bulk request with and without class-data sharing.</li>
  * </ol>
+ * With {@code --heap-only}, only the heap probes (three repetitions unless {@code --heap-repeats} says).
  * One JSON line per measurement on stdout, then a summary line with the medians and ratios.
  */
 public final class EndToEndBenchmark {
@@ -193,6 +195,11 @@ public final class EndToEndBenchmark {
         }
 
         void measure() throws Exception {
+            if (options.heapOnly) {
+                emit("{\"summary\":true,\"heapOnly\":true,\"records\":" + options.records + heapProbes()
+                        + ",\"loadAverage\":" + loadAverage() + "}");
+                return;
+            }
             // warm the server (JIT, caches) and the client with one pass that is not counted
             ceiling("warm-up", 0, 2, 5000, 0);
             // without a sweep: 5 MiB requests (the sweep's winner on this machine) at the first --ceiling-in-flight
@@ -256,14 +263,7 @@ public final class EndToEndBenchmark {
                     }
                 }
             }
-            // heap flat in chunk size: a 10k-record chunk and the big one, each with a full collection before
-            // every 4th bulk request (the first included) and the heap in use right after it: the live set
-            Child heapSmall = loader("heap-probe-small", 0, small, smallPlan, List.of(), "heapWatch=start",
-                    "fullGcEveryBulks=4");
-            Child heapMiddle = loader("heap-probe-middle", 0, middle, middlePlan, List.of(), "heapWatch=start",
-                    "fullGcEveryBulks=4");
-            Child heapBig = loader("heap-probe-big", 0, big, bigPlan, List.of(), "heapWatch=start",
-                    "fullGcEveryBulks=4");
+            String heap = heapProbes();
             // cold start: process start to first bulk request, on the small chunk
             Path archive = work.resolve("loader-appcds.jsa");
             loader("appcds-dump", 0, small, smallPlan, List.of("-XX:ArchiveClassesAtExit=" + archive));
@@ -290,14 +290,57 @@ public final class EndToEndBenchmark {
                     + ",\"loaderCpuSeconds\":" + json(median(loaderCpu), 2)
                     + ",\"loaderCpuSecondsPerMillion\":" + json(median(loaderCpu) * 1e6 / options.records, 2)
                     + ",\"loaderPeakLiveHeapMB\":" + json(max(loaderHeap), 1)
-                    + ",\"heapProbeSmallLiveMB\":" + json(heapSmall.liveAtBulkMB, 1)
-                    + ",\"heapProbeMiddleLiveMB\":" + json(heapMiddle.liveAtBulkMB, 1)
-                    + ",\"heapProbeBigLiveMB\":" + json(heapBig.liveAtBulkMB, 1)
-                    + ",\"heapProbeRatio\":" + json(heapBig.liveAtBulkMB / heapSmall.liveAtBulkMB, 3)
-                    + ",\"heapProbeRatioToMiddle\":" + json(heapBig.liveAtBulkMB / heapMiddle.liveAtBulkMB, 3)
+                    + heap
                     + ",\"coldStartMs\":{\"noCds\":" + json(median(coldNoShare), 0) + ",\"jdkCds\":"
                     + json(median(coldJdkShare), 0) + ",\"appCds\":" + json(median(coldAppCds), 0)
                     + ",\"bigChunkJdkCds\":" + json(median(coldDefault), 0) + "},\"loadAverage\":" + loadAverage() + "}");
+        }
+
+        /**
+         * Heap flat in chunk size: a 10k-record chunk, a 100k one and the big one, each loaded with a full
+         * collection before every bulk request and the heap in use right after it (the live set at the moment a
+         * request leaves, with the others in flight); a chunk's figure is the largest of its samples, the same
+         * rule whatever its size. Repeated {@code --heap-repeats} times, interleaved; with {@code --baseline-jar}
+         * the baseline is probed alike in each repetition. Returns the summary's heap fields.
+         */
+        private String heapProbes() throws Exception {
+            List<Double> smallMB = new ArrayList<>();
+            List<Double> middleMB = new ArrayList<>();
+            List<Double> bigMB = new ArrayList<>();
+            List<Double> ratios = new ArrayList<>();
+            List<Double> baselineRatios = new ArrayList<>();
+            for (int r = 1; r <= options.heapRepetitions(); r++) {
+                double s = heapProbe(jar, "heap-probe-small", r, small, smallPlan);
+                double m = heapProbe(jar, "heap-probe-middle", r, middle, middlePlan);
+                double b = heapProbe(jar, "heap-probe-big", r, big, bigPlan);
+                smallMB.add(s);
+                middleMB.add(m);
+                bigMB.add(b);
+                ratios.add(b / s);
+                if (options.baselineJar != null) {
+                    double bs = heapProbe(options.baselineJar, "heap-probe-small-baseline", r, small, smallPlan);
+                    double bb = heapProbe(options.baselineJar, "heap-probe-big-baseline", r, big, bigPlan);
+                    baselineRatios.add(bb / bs);
+                }
+            }
+            return ",\"heapProbeSmallLiveMB\":" + json(median(smallMB), 1)
+                    + ",\"heapProbeMiddleLiveMB\":" + json(median(middleMB), 1)
+                    + ",\"heapProbeBigLiveMB\":" + json(median(bigMB), 1)
+                    + ",\"heapProbeRatio\":" + json(median(ratios), 3)
+                    + ",\"heapProbeRatios\":" + jsonList(ratios, 3)
+                    + ",\"heapProbeRatioToMiddle\":" + json(median(bigMB) / median(middleMB), 3)
+                    + ",\"baselineHeapProbeRatios\":" + jsonList(baselineRatios, 3);
+        }
+
+        private double heapProbe(String classPath, String kind, int repeat, ObjectRef object, PlanChunksResult plan)
+                throws Exception {
+            boolean baseline = !classPath.equals(jar);
+            List<String> args = new ArrayList<>(List.of("heapWatch=start", "fullGcEveryBulks=1"));
+            if (baseline) {
+                args.addAll(options.baselineArguments);
+            }
+            return loaderFrom(classPath, kind, repeat, object, plan, baseline ? options.baselineJvmOptions : List.of(),
+                    args.toArray(new String[0])).liveAtBulkMB;
         }
 
         private String freshIndex(String kind) {
@@ -541,6 +584,10 @@ public final class EndToEndBenchmark {
         return String.format(Locale.ROOT, "%." + digits + "f", value);
     }
 
+    private static String jsonList(List<Double> values, int digits) {
+        return values.stream().map(v -> json(v, digits)).collect(Collectors.joining(",", "[", "]"));
+    }
+
     static double median(List<Double> values) {
         if (values.isEmpty()) {
             return Double.NaN;
@@ -570,6 +617,13 @@ public final class EndToEndBenchmark {
         List<String> baselineArguments = new ArrayList<>();
         List<String> baselineJvmOptions = new ArrayList<>();
         boolean compareFullResponse;
+        boolean heapOnly;
+        /** Repetitions of the heap probes: 1, or 3 with --heap-only, unless --heap-repeats says. */
+        int heapRepeats = -1;
+
+        int heapRepetitions() {
+            return heapRepeats > 0 ? heapRepeats : heapOnly ? 3 : 1;
+        }
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -598,6 +652,8 @@ public final class EndToEndBenchmark {
                     case "--baseline-arg" -> o.baselineArguments.add(args[++i]);
                     case "--baseline-jvm" -> o.baselineJvmOptions.add(args[++i]);
                     case "--compare-full-response" -> o.compareFullResponse = true;
+                    case "--heap-only" -> o.heapOnly = true;
+                    case "--heap-repeats" -> o.heapRepeats = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see bench/end-to-end.sh)");
                 }
             }

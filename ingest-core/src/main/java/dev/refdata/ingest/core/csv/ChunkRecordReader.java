@@ -13,9 +13,12 @@ import java.util.Objects;
  * absolute line number and byte offsets.
  *
  * <p>Records are framed by the {@link BoundaryScanner}, the same rules the chunk planner used, so a chunk reads
- * exactly the records it was planned with; fields are split by the {@link CsvRecordParser}, a block of records at a
- * time. When a block fails to parse, its records are parsed one by one so that only the bad ones are reported
- * as malformed and reading goes on. Memory is bounded: a record longer than {@code maxRecordBytes} is not held,
+ * exactly the records it was planned with. Records are framed a read block at a time but split into fields by the
+ * {@link CsvRecordParser} a small group at a time, when asked for: the reader holds at most {@value #PARSE_GROUP}
+ * parsed records ahead of its caller (its memory is the read buffer and the block's offsets, whatever the chunk's
+ * size), and one parser call serves the whole group. When a group fails to parse, its records are parsed one by
+ * one so that only the bad ones are reported as malformed and reading goes on. Memory is bounded: a record longer than
+ * {@code maxRecordBytes} is not held,
  * only its first bytes, and is returned as malformed; the scan streams past the rest of it. A record with a field
  * longer than {@code maxFieldBytes} is returned as malformed too, naming the field.
  *
@@ -30,13 +33,18 @@ public final class ChunkRecordReader implements Closeable {
     /** How much of an oversized record is kept for the report. */
     static final int OVERSIZE_PREVIEW_BYTES = 4 * 1024;
     private static final int DEFAULT_READ_BYTES = 256 * 1024;
+    /**
+     * Framed records split into fields by one parser call: enough to make the call's cost vanish (one call per
+     * record costs the reader a tenth of its speed), few enough that the records parsed ahead weigh nothing.
+     */
+    static final int PARSE_GROUP = 64;
 
     private final InputStream in;
     private final BoundaryScanner scanner;
     private final CsvRecordParser parser;
     private final int maxRecordBytes;
     private final int maxFieldBytes;
-    /** How many bytes one read asks for; also the size of a block of records parsed together. */
+    /** How many bytes one read asks for; also the size of a block of records framed together. */
     private final int readBytes;
 
     /** Bytes read but not yet framed into records returned: buf[0, filled); buf[0] is at absolute bufOffset. */
@@ -45,19 +53,28 @@ public final class ChunkRecordReader implements Closeable {
     private long bufOffset;
     private int scanPos;
     private boolean eof;
+    /** The end of input has been framed: nothing more to read. */
+    private boolean finished;
 
-    /** Records of the current block, ready to be returned. */
-    private CsvRecord[] ready = new CsvRecord[256];
+    /** A record made without parsing (one over the record limit), returned before anything else. */
+    private CsvRecord oversized;
+    /** Records of the current group, parsed and ready to be returned. */
+    private final CsvRecord[] ready = new CsvRecord[PARSE_GROUP];
     private int readyCount;
     private int readyNext;
+    /** Receives the one row of a record parsed alone. */
+    private final RowCapture capture = new RowCapture();
+    /** Receives the rows of a group parsed together. */
+    private final GroupSink groupSink = new GroupSink();
 
-    // framing of the current block, parallel arrays
+    // framing of the current block, parallel arrays; records before recNext have been parsed
     private int[] recStart = new int[256];
     private int[] recEnd = new int[256];
     private long[] recLine = new long[256];
     private long[] recNextLine = new long[256];
     private boolean[] recBlank = new boolean[256];
     private int recCount;
+    private int recNext;
 
     private long endOffset;
 
@@ -113,13 +130,20 @@ public final class ChunkRecordReader implements Closeable {
      * @throws MalformedCsvException when the input ends inside a quoted field
      */
     public CsvRecord next() throws IOException {
-        while (readyNext == readyCount) {
-            if (!fillBlock()) {
+        CsvRecord record = null;
+        while (record == null) {
+            if (oversized != null) {
+                record = oversized;
+                oversized = null;
+            } else if (readyNext < readyCount) {
+                record = ready[readyNext];
+                ready[readyNext++] = null;
+            } else if (recNext < recCount) {
+                parseGroup();
+            } else if (!fillBlock()) {
                 return null;
             }
         }
-        CsvRecord record = ready[readyNext];
-        ready[readyNext++] = null;
         endOffset = record.endOffset();
         return record;
     }
@@ -129,11 +153,12 @@ public final class ChunkRecordReader implements Closeable {
         return endOffset;
     }
 
-    /** Frames and parses the next block of records. Returns false at the end of input. */
+    /** Frames the next block of records (or finds one oversized record). Returns false at the end of input. */
     private boolean fillBlock() throws IOException {
+        recCount = 0;
+        recNext = 0;
         readyCount = 0;
         readyNext = 0;
-        recCount = 0;
         while (recCount == 0) {
             if (scanPos == filled) {
                 if (eof) {
@@ -161,7 +186,6 @@ public final class ChunkRecordReader implements Closeable {
                 readMore();
             }
         }
-        parseBlock();
         return true;
     }
 
@@ -209,6 +233,10 @@ public final class ChunkRecordReader implements Closeable {
 
     /** End of input: a last record without a line break, or nothing. */
     private boolean finishInput() {
+        if (finished) {
+            return false;
+        }
+        finished = true;
         if (!scanner.finish()) {
             return false;
         }
@@ -216,50 +244,63 @@ public final class ChunkRecordReader implements Closeable {
         int end = (int) (scanner.recordEnd() - bufOffset);
         if (end - start > maxRecordBytes) {
             byte[] preview = Arrays.copyOfRange(buf, start, start + OVERSIZE_PREVIEW_BYTES);
-            ensureReadyCapacity(1);
-            ready[0] = new CsvRecord(scanner.recordLine(), scanner.line(), scanner.recordStart(), scanner.recordEnd(), null,
-                    oversize(end - start), preview, 0, preview.length, true);
-            readyCount = 1;
+            oversized = new CsvRecord(scanner.recordLine(), scanner.line(), scanner.recordStart(), scanner.recordEnd(),
+                    null, oversize(end - start), preview, 0, preview.length, true);
             return true;
         }
         addFramed(start, end);
-        parseBlock();
-        return readyCount > 0;
+        return true;
     }
 
-    private void parseBlock() {
-        ensureReadyCapacity(recCount);
-        if (!parseWholeBlock()) {
+    /** Parses the next group of framed records into {@code ready}, skipping blank ones. */
+    private void parseGroup() {
+        int from = recNext;
+        int to = Math.min(recCount, from + PARSE_GROUP);
+        recNext = to;
+        readyCount = 0;
+        readyNext = 0;
+        if (!parseWholeGroup(from, to)) {
             readyCount = 0;
-            for (int r = 0; r < recCount; r++) {
+            for (int r = from; r < to; r++) {
                 if (!recBlank[r]) {
                     ready[readyCount++] = parseOne(r);
                 }
             }
         }
-        recCount = 0;
     }
 
-    /** The fast path: one parser over the whole block. False when any record needs to be looked at alone. */
-    private boolean parseWholeBlock() {
-        for (int r = 0; r < recCount; r++) {
+    /** The fast path: one parser call over records [from, to). False when any of them needs to be looked at alone. */
+    private boolean parseWholeGroup(int from, int to) {
+        for (int r = from; r < to; r++) {
             if (recEnd[r] - recStart[r] > maxRecordBytes) {
                 return false;
             }
         }
-        int from = recStart[0];
-        int to = recEnd[recCount - 1];
-        int[] row = {0};
+        groupSink.start(from, to);
         try {
-            int rows = parser.parseRows(buf, from, to - from, fields -> {
-                int r = row[0]++;
-                if (r < recCount && !recBlank[r]) {
-                    ready[readyCount++] = record(r, fields, null);
-                }
-            });
-            return rows == recCount;
+            int rows = parser.parseRows(buf, recStart[from], recEnd[to - 1] - recStart[from], groupSink);
+            return rows == to - from;
         } catch (CsvRecordParser.CsvRecordException e) {
             return false;
+        }
+    }
+
+    /** Turns the rows of a group's single parser call into records, row by row in framing order. */
+    private final class GroupSink implements CsvRecordParser.RowSink {
+        private int next;
+        private int end;
+
+        void start(int from, int to) {
+            next = from;
+            end = to;
+        }
+
+        @Override
+        public void row(String[] fields) {
+            int r = next++;
+            if (r < end && !recBlank[r]) {
+                ready[readyCount++] = record(r, fields, null);
+            }
         }
     }
 
@@ -269,20 +310,35 @@ public final class ChunkRecordReader implements Closeable {
             return new CsvRecord(recLine[r], recNextLine[r], bufOffset + recStart[r], bufOffset + recEnd[r], null,
                     oversize(recEnd[r] - recStart[r]), preview, 0, preview.length, true);
         }
-        String[][] only = new String[1][];
-        int[] rows = {0};
+        capture.clear();
         try {
-            parser.parseRows(buf, recStart[r], recEnd[r] - recStart[r], fields -> {
-                rows[0]++;
-                only[0] = fields;
-            });
+            parser.parseRows(buf, recStart[r], recEnd[r] - recStart[r], capture);
         } catch (CsvRecordParser.CsvRecordException e) {
             return record(r, null, e.getMessage());
         }
-        if (rows[0] != 1) {
-            return record(r, null, "the record splits into " + rows[0] + " rows");
+        if (capture.rows != 1) {
+            return record(r, null, "the record splits into " + capture.rows + " rows");
         }
-        return record(r, only[0], null);
+        String[] fields = capture.fields;
+        capture.clear();
+        return record(r, fields, null);
+    }
+
+    /** The rows the parser hands over for one framed record: one, unless the record is broken. */
+    private static final class RowCapture implements CsvRecordParser.RowSink {
+        private String[] fields;
+        private int rows;
+
+        void clear() {
+            fields = null;
+            rows = 0;
+        }
+
+        @Override
+        public void row(String[] row) {
+            rows++;
+            fields = row;
+        }
     }
 
     private CsvRecord record(int r, String[] fields, String problem) {
@@ -338,12 +394,6 @@ public final class ChunkRecordReader implements Closeable {
         return bytes;
     }
 
-    private void ensureReadyCapacity(int n) {
-        if (ready.length < n) {
-            ready = new CsvRecord[Math.max(n, ready.length * 2)];
-        }
-    }
-
     /**
      * The record being framed is longer than the limit: keep its first bytes, scan (and drop) the rest, and
      * return it as one malformed record. The bytes after it start the next buffer.
@@ -383,12 +433,8 @@ public final class ChunkRecordReader implements Closeable {
         bufOffset = recordEnd;
         filled = restTo - restFrom;
         scanPos = 0;
-        ensureReadyCapacity(1);
-        ready[0] = new CsvRecord(recordLine, scanner.line(), recordOffset, recordEnd, null,
-                oversize(size),
+        oversized = new CsvRecord(recordLine, scanner.line(), recordOffset, recordEnd, null, oversize(size),
                 preview, 0, preview.length, true);
-        readyCount = 1;
-        readyNext = 0;
     }
 
     private String oversize(long size) {

@@ -17,31 +17,36 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 final class BatchPool {
 
     private final int standardBytes;
+    private final int standardItems;
     private final ConcurrentLinkedDeque<PendingBatch> idle = new ConcurrentLinkedDeque<>();
 
     /**
      * @param standardBytes the capacity of a request body when a batch is created
+     * @param standardItems how many items a batch has room for when it is created
      * @param allocateNow   how many batches to create at once
      */
-    BatchPool(int standardBytes, int allocateNow) {
-        if (standardBytes < 1 || allocateNow < 0) {
-            throw new IllegalArgumentException("a pool needs a positive body size and no negative count");
+    BatchPool(int standardBytes, int standardItems, int allocateNow) {
+        if (standardBytes < 1 || standardItems < 1 || allocateNow < 0) {
+            throw new IllegalArgumentException("a pool needs a positive body size and item room, and no negative count");
         }
         this.standardBytes = standardBytes;
+        this.standardItems = standardItems;
         for (int i = 0; i < allocateNow; i++) {
-            idle.addLast(new PendingBatch(standardBytes, 0, 1));
+            idle.addLast(new PendingBatch(standardBytes, standardItems, 0, 1));
         }
     }
 
     /** An empty batch reading on from {@code startOffset} and {@code startLine}: an idle one, or a new one. */
     PendingBatch take(long startOffset, long startLine) {
         PendingBatch batch = idle.pollFirst();
-        return batch != null ? batch.reset(startOffset, startLine) : new PendingBatch(standardBytes, startOffset, startLine);
+        return batch != null ? batch.reset(startOffset, startLine)
+                : new PendingBatch(standardBytes, standardItems, startOffset, startLine);
     }
 
     /** Gives back a batch whose request is answered (retries included): kept unless it grew far. */
     void give(PendingBatch batch) {
-        if (batch.buffer.capacity() <= 2L * standardBytes && batch.rawCapacity() <= standardBytes) {
+        if (batch.buffer.capacity() <= 2L * standardBytes && batch.rawCapacity() <= standardBytes
+                && batch.itemCapacity() <= 2L * standardItems) {
             batch.reset(0, 1);
             idle.addFirst(batch);
         }

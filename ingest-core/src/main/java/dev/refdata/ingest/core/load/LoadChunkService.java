@@ -87,7 +87,7 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.random = Objects.requireNonNull(random, "random");
-        this.batches = new BatchPool(settings.bodyCapacityBytes(),
+        this.batches = new BatchPool(settings.bodyCapacityBytes(), settings.batchItemCapacity(),
                 settings.maxInFlight() + 1);
         AtomicInteger threads = new AtomicInteger();
         this.senders = Executors.newCachedThreadPool(r -> {

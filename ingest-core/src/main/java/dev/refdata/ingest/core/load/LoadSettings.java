@@ -59,6 +59,14 @@ public record LoadSettings(int maxBulkBytes, int maxBulkItems, int maxInFlight, 
         return Math.min(maxBulkBytes + 64 * 1024, 8 << 20);
     }
 
+    /**
+     * How many items a batch has room for when it is created: the item limit, so that a full batch never grows its
+     * per-item arrays either; at most 16,384 whatever the limit (beyond it they grow as the batch fills).
+     */
+    public int batchItemCapacity() {
+        return Math.min(maxBulkItems, 16_384);
+    }
+
     public LoadSettings withMaxBulkBytes(int bytes) {
         return new LoadSettings(bytes, maxBulkItems, maxInFlight, checkpointRecords, checkpointInterval, lease,
                 maxAttempts, maxRetryTime, baseBackoff, maxBackoff, budgetMargin, maxRecordBytes, maxReadAttempts,

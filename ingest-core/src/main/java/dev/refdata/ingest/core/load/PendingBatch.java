@@ -20,18 +20,28 @@ final class PendingBatch {
     final BulkBuffer buffer;
     private byte[] raw;
     private int rawLength;
-    private long[] itemLine = new long[256];
-    private int[] itemRawStart = new int[256];
-    private int[] itemRawLength = new int[256];
-    private boolean[] itemTruncated = new boolean[256];
-    boolean[] itemIsDelete = new boolean[256];
+    private long[] itemLine;
+    private int[] itemRawStart;
+    private int[] itemRawLength;
+    private boolean[] itemTruncated;
+    boolean[] itemIsDelete;
     final List<RejectedRecord> conversionRejects = new ArrayList<>();
     long read;
     long endOffset;
     long nextLine;
 
-    PendingBatch(int initialBytes, long startOffset, long startLine) {
+    /**
+     * @param initialBytes the request body's capacity
+     * @param initialItems how many items the batch has room for before its per-item arrays grow
+     */
+    PendingBatch(int initialBytes, int initialItems, long startOffset, long startLine) {
         this.buffer = new BulkBuffer(initialBytes);
+        int items = Math.max(1, initialItems);
+        this.itemLine = new long[items];
+        this.itemRawStart = new int[items];
+        this.itemRawLength = new int[items];
+        this.itemTruncated = new boolean[items];
+        this.itemIsDelete = new boolean[items];
         // the CSV of a batch is about a third of its bulk lines
         this.raw = new byte[Math.max(1024, initialBytes / 3)];
         reset(startOffset, startLine);
@@ -76,6 +86,11 @@ final class PendingBatch {
     /** Item {@code item}'s record: its line and raw bytes, valid until the batch is reset. */
     RawRecord itemRecord(int item) {
         return new RawRecord(itemLine[item], raw, itemRawStart[item], itemRawLength[item], itemTruncated[item]);
+    }
+
+    /** Items the batch can hold before its per-item arrays have to grow. */
+    int itemCapacity() {
+        return itemLine.length;
     }
 
     /** Bytes of raw records the batch can hold before it has to grow. */

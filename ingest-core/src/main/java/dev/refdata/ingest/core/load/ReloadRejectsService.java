@@ -65,6 +65,8 @@ public final class ReloadRejectsService implements ReloadRejectsUseCase {
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
     private static final Pattern REPORT = Pattern.compile(".*/reload-(\\d{3,})\\.json");
+    /** Room for items a reload batch starts with: rejects come a few at a time, and the arrays grow if needed. */
+    private static final int RELOAD_BATCH_ITEMS = 256;
 
     private final ObjectStore objects;
     private final RunStore runs;
@@ -288,7 +290,7 @@ public final class ReloadRejectsService implements ReloadRejectsUseCase {
             if (entry.chunk() != batchChunk) {
                 flushBatch();
                 batchChunk = entry.chunk();
-                batch = new PendingBatch(settings.bodyCapacityBytes(), 0, entry.line());
+                batch = new PendingBatch(settings.bodyCapacityBytes(), RELOAD_BATCH_ITEMS, 0, entry.line());
             }
             if (failure != null) {
                 batch.rejected(new RejectedRecord(entry.line(), "not sent: the reload stopped after " + failure,
@@ -301,7 +303,7 @@ public final class ReloadRejectsService implements ReloadRejectsUseCase {
             }
             if (batch.buffer.length() >= settings.maxBulkBytes() || batch.buffer.items() >= settings.maxBulkItems()) {
                 flushBatch();
-                batch = new PendingBatch(settings.bodyCapacityBytes(), 0, entry.line() + 1);
+                batch = new PendingBatch(settings.bodyCapacityBytes(), RELOAD_BATCH_ITEMS, 0, entry.line() + 1);
             }
         }
 

@@ -72,6 +72,34 @@ class ChunkRecordReaderTest {
     }
 
     @Test
+    void badRecordsAtTheEdgesOfAParseGroupAreTheOnlyOnesReportedAndEveryOtherRecordReadsInOrder() throws IOException {
+        int n = 3 * ChunkRecordReader.PARSE_GROUP + 5;
+        List<Integer> bad = List.of(0, ChunkRecordReader.PARSE_GROUP - 1, ChunkRecordReader.PARSE_GROUP,
+                2 * ChunkRecordReader.PARSE_GROUP + 1, n - 1);
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            text.append(bad.contains(i) ? i + ",\"x\"y\n" : i + ",v" + i + "\n");
+            if (i == 100) {
+                text.append("\n"); // a blank line inside a group takes a line number but gives no record
+            }
+        }
+
+        List<CsvRecord> records = readAll(utf8(text.toString()), 1, 1 << 20);
+
+        assertThat(records).hasSize(n);
+        for (int i = 0; i < n; i++) {
+            CsvRecord record = records.get(i);
+            assertThat(record.line()).as("record %d", i).isEqualTo(i <= 100 ? i + 1 : i + 2);
+            if (bad.contains(i)) {
+                assertThat(record.isMalformed()).as("record %d", i).isTrue();
+                assertThat(record.raw()).isEqualTo(i + ",\"x\"y");
+            } else {
+                assertThat(record.fields()).as("record %d", i).containsExactly(String.valueOf(i), "v" + i);
+            }
+        }
+    }
+
+    @Test
     void invalidUtf8IsReportedForItsRecordNeverReplacedSilently() throws IOException {
         byte[] bytes = {'1', ',', 'o', 'k', '\n', '2', ',', (byte) 0xC3, (byte) 0x28, '\n', '3', ',', 'x', '\n'};
         List<CsvRecord> records = readAll(bytes, 1, 1 << 20);
