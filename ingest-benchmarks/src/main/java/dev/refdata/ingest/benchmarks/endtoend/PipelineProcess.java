@@ -98,9 +98,10 @@ public final class PipelineProcess {
             long cpu = HeapWatch.processCpuNanos();
             System.out.println(RESULT_PREFIX + "{" + result + String.format(Locale.ROOT,
                     ",\"mainStartedEpochMs\":%d,\"firstBulkEpochMs\":%d,\"processCpuSeconds\":%.2f,"
-                            + "\"liveAtBulkMB\":%.1f,\"peakLiveHeapMB\":%.1f,\"peakPoolSumMB\":%.1f,\"maxHeapMB\":%d,"
-                            + "\"cpuByThread\":{%s}}",
+                            + "\"liveAtBulkMB\":%.1f,\"usedAfterFullGcMB\":%.1f,\"peakLiveHeapMB\":%.1f,"
+                            + "\"peakPoolSumMB\":%.1f,\"maxHeapMB\":%d,\"cpuByThread\":{%s}}",
                     mainStarted, firstBulk.epochMillis(), cpu / 1e9, firstBulk.liveAtBulkBytes() / 1048576.0,
+                    firstBulk.usedAfterFullGcBytes() / 1048576.0,
                     heap == null ? -1.0 : heap.peakLiveBytes() / 1048576.0,
                     heap == null ? -1.0 : heap.peakPoolSumBytes() / 1048576.0, Runtime.getRuntime().maxMemory() >> 20,
                     ThreadCpu.breakdownJson(cpu)));
@@ -200,13 +201,14 @@ public final class PipelineProcess {
         private final int fullGcEveryBulks;
         private final boolean classHistograms;
         private final AtomicLong liveAtBulk = new AtomicLong();
+        private final AtomicLong usedAfterFullGc = new AtomicLong();
         private volatile HeapWatch heap;
 
         /**
          * @param fullGcEveryBulks when positive, a full collection before every n-th bulk request (the first
-         *                         included) and the heap in use right after it noted: the true live set at the
-         *                         moment a request leaves, with the others in flight (heap probes only: it slows
-         *                         the load)
+         *                         included) and the heap in use at its end, as the collector reports it, noted: the
+         *                         live set at the moment a request leaves, with the others in flight (heap probes
+         *                         only: it slows the load, and needs {@code heapWatch=start})
          */
         FirstBulk(boolean watchHeapNow, int fullGcEveryBulks, boolean classHistograms) {
             this.fullGcEveryBulks = fullGcEveryBulks;
@@ -239,9 +241,15 @@ public final class PipelineProcess {
             return (index, body) -> {
                 long call = calls.getAndIncrement();
                 if (fullGcEveryBulks > 0 && call % fullGcEveryBulks == 0) {
-                    System.gc();
+                    HeapWatch watch = heap;
+                    long live = watch == null ? -1 : watch.collectAndMeasureLive();
+                    if (live < 0) {
+                        throw new IllegalStateException("heap probe: no account of the full collection (the probe "
+                                + "needs heapWatch=start and a collector that reports System.gc())");
+                    }
                     long used = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-                    liveAtBulk.accumulateAndGet(used, Math::max);
+                    liveAtBulk.accumulateAndGet(live, Math::max);
+                    usedAfterFullGc.accumulateAndGet(used, Math::max);
                     if (classHistograms) {
                         printClassHistogram(call, used);
                     }
@@ -268,6 +276,11 @@ public final class PipelineProcess {
 
         long liveAtBulkBytes() {
             return liveAtBulk.get();
+        }
+
+        /** The largest heap in use read just after a probe's collection: the live set plus what threads allocated since. */
+        long usedAfterFullGcBytes() {
+            return usedAfterFullGc.get();
         }
 
         HeapWatch heap() {
