@@ -14,10 +14,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads a {@code _bulk} response with Jackson's streaming parser, without building a tree: {@code took}, and
- * per item, in order, the {@code status} and {@code error.type} / {@code error.reason} of its one action
- * ({@code index}, {@code create}, {@code update} or {@code delete}). Every item is read whatever the
- * top-level {@code errors} flag says. Everything else (ids, versions, shard counts) is skipped.
+ * Reads a {@code _bulk} response without building a tree: {@code took}, and per item, in order, the
+ * {@code status} and {@code error.type} / {@code error.reason} of its one action ({@code index}, {@code create},
+ * {@code update} or {@code delete}). Every item is read whatever the top-level {@code errors} flag says.
+ * Everything else (ids, versions, shard counts) is skipped.
+ *
+ * <p>The loader asks for a filtered response ({@link OpenSearchSink#RESPONSE_FILTER}), and when every item
+ * succeeded the server writes it in one exact compact shape, {@code {"took":N,"errors":false,"items":[
+ * {"index":{"status":201}},...]}}: that shape is read by a plain byte scan ({@link #readCompact}), which costs
+ * the loader a fraction of what Jackson's general parser costs per item and needs no compiling of that parser
+ * into machine code. Anything else (an item with an error, another field, white space, a full response) is read
+ * by Jackson's streaming parser, which gives the same results for the compact shape too (a differential test
+ * holds the two together).
  *
  * <pre>{@code
  * {"took":30,"errors":true,"items":[
@@ -45,11 +53,123 @@ final class BulkResponseParser {
      * @throws IOException                    when reading the stream fails (a transport failure)
      */
     static BulkResult parse(InputStream body) throws IOException, MalformedBulkResponseException {
-        try (JsonParser parser = JSON.createParser(body)) {
+        byte[] bytes = body.readAllBytes();
+        BulkResult compact = readCompact(bytes, bytes.length);
+        return compact != null ? compact : parseWithJackson(bytes, bytes.length);
+    }
+
+    /** The general path: any valid bulk response, with the messages a malformed one gets. */
+    static BulkResult parseWithJackson(byte[] bytes, int length) throws IOException, MalformedBulkResponseException {
+        try (JsonParser parser = JSON.createParser(bytes, 0, length)) {
             return parse(parser);
         } catch (JsonProcessingException e) {
             throw new MalformedBulkResponseException("not JSON: " + e.getOriginalMessage(), e);
         }
+    }
+
+    private static final byte[] TOOK = ascii("{\"took\":");
+    private static final byte[] ERRORS = ascii(",\"errors\":");
+    private static final byte[] ITEMS = ascii(",\"items\":[");
+    private static final byte[] STATUS = ascii("\":{\"status\":");
+    private static final byte[][] ACTIONS = {ascii("{\"index"), ascii("{\"create"), ascii("{\"update"),
+            ascii("{\"delete")};
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * The response when it has exactly the compact shape of a filtered response whose items carry only a status:
+     * {@code {"took":N,"errors":true|false,"items":[{"<action>":{"status":NNN}},...]}} with no white space and
+     * nothing else; {@code null} for anything else (the caller then uses Jackson), never a wrong result.
+     */
+    static BulkResult readCompact(byte[] b, int length) {
+        int[] at = {0};
+        if (!match(b, length, at, TOOK)) {
+            return null;
+        }
+        long took = digits(b, length, at, 18);
+        if (took < 0 || !match(b, length, at, ERRORS)) {
+            return null;
+        }
+        if (!match(b, length, at, TRUE) && !match(b, length, at, FALSE)) {
+            return null;
+        }
+        if (!match(b, length, at, ITEMS)) {
+            return null;
+        }
+        List<BulkItemResult> items = new ArrayList<>();
+        if (at[0] < length && b[at[0]] == ']') {
+            at[0]++;
+        } else {
+            while (true) {
+                if (!matchAction(b, length, at) || !match(b, length, at, STATUS)) {
+                    return null;
+                }
+                long status = digits(b, length, at, 3);
+                if (status < 100 || status > 599 || !match(b, length, at, ITEM_END)) {
+                    return null;
+                }
+                items.add(status == 201 ? CREATED : status == 200 ? OK : new BulkItemResult((int) status, null, null));
+                if (at[0] < length && b[at[0]] == ',') {
+                    at[0]++;
+                } else if (at[0] < length && b[at[0]] == ']') {
+                    at[0]++;
+                    break;
+                } else {
+                    return null;
+                }
+            }
+        }
+        if (at[0] != length - 1 || b[at[0]] != '}') {
+            return null;
+        }
+        return new BulkResult(items, took);
+    }
+
+    private static final byte[] TRUE = ascii("true");
+    private static final byte[] FALSE = ascii("false");
+    private static final byte[] ITEM_END = ascii("}}");
+
+    /** An action name between its quotes: {@code {"index}, {@code {"create}, ... followed by the closing quote. */
+    private static boolean matchAction(byte[] b, int length, int[] at) {
+        for (byte[] action : ACTIONS) {
+            if (match(b, length, at, action)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code expected} stands at {@code at[0]}; if so, moves past it. */
+    private static boolean match(byte[] b, int length, int[] at, byte[] expected) {
+        int from = at[0];
+        if (length - from < expected.length) {
+            return false;
+        }
+        for (int i = 0; i < expected.length; i++) {
+            if (b[from + i] != expected[i]) {
+                return false;
+            }
+        }
+        at[0] = from + expected.length;
+        return true;
+    }
+
+    /** One to {@code maxDigits} decimal digits at {@code at[0]} (no sign, no leading zero but "0"), or -1. */
+    private static long digits(byte[] b, int length, int[] at, int maxDigits) {
+        int i = at[0];
+        long value = 0;
+        while (i < length && i - at[0] < maxDigits && b[i] >= '0' && b[i] <= '9') {
+            value = value * 10 + (b[i] - '0');
+            i++;
+        }
+        int count = i - at[0];
+        if (count == 0 || (i < length && b[i] >= '0' && b[i] <= '9') || (count > 1 && b[at[0]] == '0')) {
+            return -1;
+        }
+        at[0] = i;
+        return value;
     }
 
     private static BulkResult parse(JsonParser parser) throws IOException, MalformedBulkResponseException {
