@@ -67,7 +67,8 @@ public final class ProcessClients {
     public synchronized OpenSearchHttpClient openSearch() {
         if (search == null) {
             OpenSearchClientSettings.Builder builder = OpenSearchClientSettings.builder(settings.openSearchUrl())
-                    .maxConnections(Math.max(OpenSearchClientSettings.DEFAULT_MAX_CONNECTIONS, settings.bulkInFlight() * 2));
+                    .maxConnections(Math.max(OpenSearchClientSettings.DEFAULT_MAX_CONNECTIONS, settings.bulkInFlight() * 2))
+                    .maxIdleTime(settings.openSearchMaxIdle());
             if (settings.openSearchTrustAllCertificates()) {
                 builder.insecureTrustAll(true); // the client logs a warning when it is built
             }

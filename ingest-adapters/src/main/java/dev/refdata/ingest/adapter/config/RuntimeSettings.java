@@ -1,5 +1,6 @@
 package dev.refdata.ingest.adapter.config;
 
+import dev.refdata.ingest.adapter.opensearch.OpenSearchClientSettings;
 import dev.refdata.ingest.adapter.opensearch.SecretRedaction;
 import dev.refdata.ingest.core.csv.RecordLimits;
 import dev.refdata.ingest.core.port.in.PlanChunksCommand;
@@ -35,6 +36,9 @@ import java.util.Optional;
  *       or {@code false}: verified</td></tr>
  *   <tr><td>{@code INGEST_MAX_RECORD_BYTES}, {@code INGEST_MAX_FIELD_BYTES}</td><td>a longer record, or a record
  *       with a longer field, is rejected without being held (defaults 1MiB and 256KiB)</td></tr>
+ *   <tr><td>{@code INGEST_OPENSEARCH_MAX_IDLE}</td><td>a connection to OpenSearch idle for longer is closed, never
+ *       reused, e.g. {@code 20s} or {@code 500ms} (default 30s, at most 50s): set it under the idle timeout of
+ *       whatever sits between the loader and the cluster (a NAT, proxy or load balancer)</td></tr>
  * </table>
  *
  * <p>No URL may carry credentials ({@code https://user:password@host}): it is refused, and no message repeats it.
@@ -54,12 +58,14 @@ import java.util.Optional;
  * @param timeZone         the zone of business dates
  * @param openSearchTrustAllCertificates whether TLS verification towards OpenSearch is off (explicitly asked for)
  * @param recordLimits     the largest record and field a loader reads
+ * @param openSearchMaxIdle a pooled connection to OpenSearch idle for longer is never leased again
  */
 public record RuntimeSettings(String region, URI s3Endpoint, long targetChunkBytes, Path datasetsDir,
                               URI dynamoDbEndpoint, String runTable, String artifactsBucket, URI openSearchUrl,
                               OpenSearchAuth openSearchAuth, int bulkBytes, int bulkInFlight,
                               java.time.Duration budgetMargin, java.time.ZoneId timeZone,
-                              boolean openSearchTrustAllCertificates, RecordLimits recordLimits) {
+                              boolean openSearchTrustAllCertificates, RecordLimits recordLimits,
+                              java.time.Duration openSearchMaxIdle) {
 
     /** How requests to OpenSearch are authenticated. */
     public enum OpenSearchAuth { NONE, SIGV4_ES, SIGV4_AOSS }
@@ -72,6 +78,12 @@ public record RuntimeSettings(String region, URI s3Endpoint, long targetChunkByt
         Objects.requireNonNull(budgetMargin, "budgetMargin");
         Objects.requireNonNull(timeZone, "timeZone");
         Objects.requireNonNull(recordLimits, "recordLimits");
+        Objects.requireNonNull(openSearchMaxIdle, "openSearchMaxIdle");
+        if (openSearchMaxIdle.isNegative() || openSearchMaxIdle.isZero()
+                || openSearchMaxIdle.compareTo(OpenSearchClientSettings.MAX_IDLE_TIME_LIMIT) > 0) {
+            throw new IllegalArgumentException("the OpenSearch idle limit must be above zero and at most "
+                    + OpenSearchClientSettings.MAX_IDLE_TIME_LIMIT.toSeconds() + "s: " + openSearchMaxIdle);
+        }
         if (targetChunkBytes < 1 || bulkBytes < 1024 || bulkInFlight < 1) {
             throw new IllegalArgumentException("target chunk size, bulk size and bulk concurrency must be positive");
         }
@@ -94,7 +106,7 @@ public record RuntimeSettings(String region, URI s3Endpoint, long targetChunkByt
     public RuntimeSettings withOpenSearch(URI url, OpenSearchAuth auth) {
         return new RuntimeSettings(region, s3Endpoint, targetChunkBytes, datasetsDir, dynamoDbEndpoint, runTable,
                 artifactsBucket, url, auth, bulkBytes, bulkInFlight, budgetMargin, timeZone,
-                openSearchTrustAllCertificates, recordLimits);
+                openSearchTrustAllCertificates, recordLimits, openSearchMaxIdle);
     }
 
     /** Reads the settings from environment variables; a bad value is an error naming the variable. */
@@ -155,8 +167,34 @@ public record RuntimeSettings(String region, URI s3Endpoint, long targetChunkByt
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("INGEST_MAX_RECORD_BYTES, INGEST_MAX_FIELD_BYTES: " + e.getMessage(), e);
         }
+        java.time.Duration maxIdle = Optional.ofNullable(blankToNull(env.get("INGEST_OPENSEARCH_MAX_IDLE")))
+                .map(v -> idleLimit("INGEST_OPENSEARCH_MAX_IDLE", v))
+                .orElse(OpenSearchClientSettings.DEFAULT_MAX_IDLE_TIME);
         return new RuntimeSettings(region, s3, chunk, datasets, dynamo, table, bucket, openSearch, auth, bulkBytes,
-                inFlight, margin, zone, trustAll, limits);
+                inFlight, margin, zone, trustAll, limits, maxIdle);
+    }
+
+    /** A duration such as {@code 20s} or {@code 500ms}, above zero and at most the client's idle-time limit. */
+    private static java.time.Duration idleLimit(String variable, String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        java.time.Duration d;
+        try {
+            if (v.endsWith("ms")) {
+                d = java.time.Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
+            } else if (v.endsWith("s")) {
+                d = java.time.Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1).trim()));
+            } else {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(variable + ": not a duration such as 20s or 500ms: '" + value + "'", e);
+        }
+        if (d.isNegative() || d.isZero() || d.compareTo(OpenSearchClientSettings.MAX_IDLE_TIME_LIMIT) > 0) {
+            throw new IllegalArgumentException(variable + ": '" + value + "' must be above zero and at most "
+                    + OpenSearchClientSettings.MAX_IDLE_TIME_LIMIT.toSeconds() + "s (a load balancer drops idle "
+                    + "connections after 60s)");
+        }
+        return d;
     }
 
     /** An explicit yes or no: {@code true} or {@code false}; unset is no. */

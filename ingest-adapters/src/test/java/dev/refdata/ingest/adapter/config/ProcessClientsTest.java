@@ -13,12 +13,18 @@ class ProcessClientsTest {
             "INGEST_S3_ENDPOINT", "http://127.0.0.1:1",
             "INGEST_DYNAMODB_ENDPOINT", "http://127.0.0.1:1",
             "INGEST_OPENSEARCH_URL", "http://127.0.0.1:1",
-            "INGEST_BULK_IN_FLIGHT", "12")));
+            "INGEST_BULK_IN_FLIGHT", "12",
+            "INGEST_OPENSEARCH_MAX_IDLE", "7s")));
 
     @Test
     void eachClientIsBuiltOncePerProcessAndShared() {
         assertThat(clients.objectStore()).isSameAs(clients.objectStore());
         assertThat(clients.openSearch()).isSameAs(clients.openSearch());
+    }
+
+    @Test
+    void theOpenSearchClientNeverReusesAConnectionIdleLongerThanTheConfiguredLimit() {
+        assertThat(clients.openSearch().settings().maxIdleTime()).isEqualTo(java.time.Duration.ofSeconds(7));
     }
 
     @Test

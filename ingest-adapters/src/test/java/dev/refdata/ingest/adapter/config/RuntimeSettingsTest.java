@@ -71,6 +71,21 @@ class RuntimeSettingsTest {
     }
 
     @Test
+    void theOpenSearchIdleLimitDefaultsToThirtySecondsAndCanBeLoweredForAStricterMiddlebox() {
+        assertThat(RuntimeSettings.from(Map.of()).openSearchMaxIdle()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(RuntimeSettings.from(Map.of("INGEST_OPENSEARCH_MAX_IDLE", "20s")).openSearchMaxIdle())
+                .isEqualTo(java.time.Duration.ofSeconds(20));
+        assertThat(RuntimeSettings.from(Map.of("INGEST_OPENSEARCH_MAX_IDLE", "750ms")).openSearchMaxIdle())
+                .isEqualTo(java.time.Duration.ofMillis(750));
+        assertThatThrownBy(() -> RuntimeSettings.from(Map.of("INGEST_OPENSEARCH_MAX_IDLE", "90s")))
+                .hasMessageStartingWith("INGEST_OPENSEARCH_MAX_IDLE: '90s' must be above zero and at most 50s");
+        assertThatThrownBy(() -> RuntimeSettings.from(Map.of("INGEST_OPENSEARCH_MAX_IDLE", "0s")))
+                .hasMessageStartingWith("INGEST_OPENSEARCH_MAX_IDLE:");
+        assertThatThrownBy(() -> RuntimeSettings.from(Map.of("INGEST_OPENSEARCH_MAX_IDLE", "soon")))
+                .hasMessage("INGEST_OPENSEARCH_MAX_IDLE: not a duration such as 20s or 500ms: 'soon'");
+    }
+
+    @Test
     void recordAndFieldLimitsDefaultToOneMebibyteAndAQuarterOfOne() {
         assertThat(RuntimeSettings.from(Map.of()).recordLimits())
                 .isEqualTo(new dev.refdata.ingest.core.csv.RecordLimits(1 << 20, 256 << 10));
