@@ -65,16 +65,53 @@ public final class BulkBuffer {
             bytes[length++] = '-';
             value = -value;
         }
-        int digits = 1;
-        for (long rest = value / 10; rest != 0; rest /= 10) {
-            digits++;
-        }
+        int digits = digitCount(value);
         int pos = length + digits;
         length = pos;
-        do {
-            bytes[--pos] = (byte) ('0' + (int) (value % 10));
-            value /= 10;
-        } while (value != 0);
+        // two digits per step from a table, in int arithmetic once the rest fits in an int
+        while (value >= Integer.MAX_VALUE) {
+            long q = value / 100;
+            int pair = (int) (value - q * 100) * 2;
+            value = q;
+            bytes[--pos] = DIGIT_PAIRS[pair + 1];
+            bytes[--pos] = DIGIT_PAIRS[pair];
+        }
+        int rest = (int) value;
+        while (rest >= 100) {
+            int q = rest / 100;
+            int pair = (rest - q * 100) * 2;
+            rest = q;
+            bytes[--pos] = DIGIT_PAIRS[pair + 1];
+            bytes[--pos] = DIGIT_PAIRS[pair];
+        }
+        if (rest >= 10) {
+            bytes[--pos] = DIGIT_PAIRS[rest * 2 + 1];
+            bytes[--pos] = DIGIT_PAIRS[rest * 2];
+        } else {
+            bytes[--pos] = (byte) ('0' + rest);
+        }
+    }
+
+    /** "00", "01", ... "99": the two digits of every number below 100. */
+    private static final byte[] DIGIT_PAIRS = new byte[200];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            DIGIT_PAIRS[i * 2] = (byte) ('0' + i / 10);
+            DIGIT_PAIRS[i * 2 + 1] = (byte) ('0' + i % 10);
+        }
+    }
+
+    /** Decimal digits of a non-negative {@code value}, by comparison (no division). */
+    private static int digitCount(long value) {
+        long power = 10;
+        for (int digits = 1; digits < 19; digits++) {
+            if (value < power) {
+                return digits;
+            }
+            power *= 10;
+        }
+        return 19;
     }
 
     /** A string as written as is (already valid JSON number text, for instance), one byte per ASCII char. */

@@ -25,6 +25,25 @@ class BulkBufferTest {
         }
     }
 
+    @Test
+    void everyPowerOfTenAndItsNeighboursAndTheIntBoundaryAreWrittenExactly() throws IOException {
+        java.util.List<Long> values = new java.util.ArrayList<>(java.util.List.of(
+                (long) Integer.MAX_VALUE - 1, (long) Integer.MAX_VALUE, (long) Integer.MAX_VALUE + 1,
+                Long.MAX_VALUE - 1, Long.MIN_VALUE + 1));
+        for (long power = 1; power > 0 && power <= Long.MAX_VALUE / 10; power *= 10) {
+            values.addAll(java.util.List.of(power - 1, power, power + 1, power * 10 - 1, -power, -(power - 1)));
+        }
+        for (long value : values) {
+            assertThat(written(value)).isEqualTo(Long.toString(value));
+        }
+    }
+
+    @Property(tries = 2000)
+    void aSmallOrMidSizedLongIsWrittenAsItsDecimalDigits(@ForAll @net.jqwik.api.constraints.LongRange(
+            min = -10_000_000_000_000L, max = 10_000_000_000_000L) long value) throws IOException {
+        assertThat(written(value)).isEqualTo(Long.toString(value));
+    }
+
     private static String written(long value) throws IOException {
         BulkBuffer buffer = new BulkBuffer(16);
         buffer.write('[');
