@@ -683,8 +683,11 @@ class RunLifecycleIT {
             throws InterruptedException {
         List<Long> counts = Collections.synchronizedList(new ArrayList<>());
         List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+        // stopped by a flag, not an interrupt: an interrupt cancels the request in flight (the pool's lease
+        // throws CancellationException), which would be recorded as the alias not answering
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         Thread reader = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
+            while (!stop.get()) {
                 try {
                     counts.add(indices.count(alias));
                 } catch (RuntimeException e) {
@@ -704,8 +707,8 @@ class RunLifecycleIT {
             after = counts.size() + errors.size();
             awaitAnswers(counts, errors, after + 5);
         } finally {
-            reader.interrupt();
-            reader.join(10_000);
+            stop.set(true);
+            reader.join(30_000);
         }
         LOG.info("{} counts through {} while {} was verified, {} in all", after - before, alias, command.run(),
                 counts.size() + errors.size());
