@@ -35,7 +35,7 @@ public final class ChunkRecordReader implements Closeable {
     private static final int DEFAULT_READ_BYTES = 256 * 1024;
     /**
      * Framed records split into fields by one parser call: enough to make the call's cost vanish (one call per
-     * record costs the reader a tenth of its speed), few enough that the records parsed ahead weigh nothing.
+     * record cost the reader a third of its speed), few enough that the records parsed ahead weigh nothing.
      */
     static final int PARSE_GROUP = 64;
 
@@ -56,9 +56,7 @@ public final class ChunkRecordReader implements Closeable {
     /** The end of input has been framed: nothing more to read. */
     private boolean finished;
 
-    /** A record made without parsing (one over the record limit), returned before anything else. */
-    private CsvRecord oversized;
-    /** Records of the current group, parsed and ready to be returned. */
+    /** Records of the current group, parsed and ready to be returned (or one oversized record, not parsed). */
     private final CsvRecord[] ready = new CsvRecord[PARSE_GROUP];
     private int readyCount;
     private int readyNext;
@@ -132,10 +130,7 @@ public final class ChunkRecordReader implements Closeable {
     public CsvRecord next() throws IOException {
         CsvRecord record = null;
         while (record == null) {
-            if (oversized != null) {
-                record = oversized;
-                oversized = null;
-            } else if (readyNext < readyCount) {
+            if (readyNext < readyCount) {
                 record = ready[readyNext];
                 ready[readyNext++] = null;
             } else if (recNext < recCount) {
@@ -244,8 +239,8 @@ public final class ChunkRecordReader implements Closeable {
         int end = (int) (scanner.recordEnd() - bufOffset);
         if (end - start > maxRecordBytes) {
             byte[] preview = Arrays.copyOfRange(buf, start, start + OVERSIZE_PREVIEW_BYTES);
-            oversized = new CsvRecord(scanner.recordLine(), scanner.line(), scanner.recordStart(), scanner.recordEnd(),
-                    null, oversize(end - start), preview, 0, preview.length, true);
+            readyOne(new CsvRecord(scanner.recordLine(), scanner.line(), scanner.recordStart(), scanner.recordEnd(),
+                    null, oversize(end - start), preview, 0, preview.length, true));
             return true;
         }
         addFramed(start, end);
@@ -433,8 +428,15 @@ public final class ChunkRecordReader implements Closeable {
         bufOffset = recordEnd;
         filled = restTo - restFrom;
         scanPos = 0;
-        oversized = new CsvRecord(recordLine, scanner.line(), recordOffset, recordEnd, null, oversize(size),
-                preview, 0, preview.length, true);
+        readyOne(new CsvRecord(recordLine, scanner.line(), recordOffset, recordEnd, null, oversize(size),
+                preview, 0, preview.length, true));
+    }
+
+    /** A record that needs no parsing (an oversized one) as the only one ready. */
+    private void readyOne(CsvRecord record) {
+        ready[0] = record;
+        readyCount = 1;
+        readyNext = 0;
     }
 
     private String oversize(long size) {
