@@ -79,8 +79,7 @@ public record RuntimeSettings(String region, URI s3Endpoint, long targetChunkByt
         Objects.requireNonNull(timeZone, "timeZone");
         Objects.requireNonNull(recordLimits, "recordLimits");
         Objects.requireNonNull(openSearchMaxIdle, "openSearchMaxIdle");
-        if (openSearchMaxIdle.isNegative() || openSearchMaxIdle.isZero()
-                || openSearchMaxIdle.compareTo(OpenSearchClientSettings.MAX_IDLE_TIME_LIMIT) > 0) {
+        if (!isIdleLimit(openSearchMaxIdle)) {
             throw new IllegalArgumentException("the OpenSearch idle limit must be above zero and at most "
                     + OpenSearchClientSettings.MAX_IDLE_TIME_LIMIT.toSeconds() + "s: " + openSearchMaxIdle);
         }
@@ -174,6 +173,11 @@ public record RuntimeSettings(String region, URI s3Endpoint, long targetChunkByt
                 inFlight, margin, zone, trustAll, limits, maxIdle);
     }
 
+    /** Whether the OpenSearch client takes {@code d} as its idle limit: above zero and at most its ceiling. */
+    private static boolean isIdleLimit(java.time.Duration d) {
+        return !d.isNegative() && !d.isZero() && d.compareTo(OpenSearchClientSettings.MAX_IDLE_TIME_LIMIT) <= 0;
+    }
+
     /** A duration such as {@code 20s} or {@code 500ms}, above zero and at most the client's idle-time limit. */
     private static java.time.Duration idleLimit(String variable, String value) {
         String v = value.trim().toLowerCase(Locale.ROOT);
@@ -189,7 +193,7 @@ public record RuntimeSettings(String region, URI s3Endpoint, long targetChunkByt
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(variable + ": not a duration such as 20s or 500ms: '" + value + "'", e);
         }
-        if (d.isNegative() || d.isZero() || d.compareTo(OpenSearchClientSettings.MAX_IDLE_TIME_LIMIT) > 0) {
+        if (!isIdleLimit(d)) {
             throw new IllegalArgumentException(variable + ": '" + value + "' must be above zero and at most "
                     + OpenSearchClientSettings.MAX_IDLE_TIME_LIMIT.toSeconds() + "s (a load balancer drops idle "
                     + "connections after 60s)");
