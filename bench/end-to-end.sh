@@ -11,7 +11,10 @@
 # and a 100k-record chunk against the big one (each chunk's largest live set, sampled after a full collection
 # before every bulk request) and the time from process start to the first bulk request without CDS (-Xshare:off),
 # with the JDK's default CDS archive, and with an AppCDS archive of the loader.
-# Prints one JSON line per measurement and a final {"summary":true,...} line with medians and ratios.
+# Prints one JSON line per measurement and a final {"summary":true,...} line with medians and ratios. Each
+# measurement also says where the machine's CPU went while it ran ("cpu": the OpenSearch node, this harness with
+# its in-process S3 server, the measured child, everything else, the hypervisor's steal, idle cores; from /proc),
+# and the summary gives their medians by kind ("cpuMedians", with the cores the server had: "serverCores").
 #
 # Usage: bench/end-to-end.sh [--quick] [--records N] [--repeats N] [--no-sweep] [--no-full-run]
 #                            [--ceiling-in-flight 1,2,3,4] [--loader-heap 256m] [--chunk-mb 64]

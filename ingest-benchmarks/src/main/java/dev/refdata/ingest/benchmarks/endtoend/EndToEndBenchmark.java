@@ -38,10 +38,13 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -149,7 +152,7 @@ public final class EndToEndBenchmark {
                  OpenSearchHttpClient search = OpenSearchSinks.create(OpenSearchClientSettings.builder(node.httpUrl())
                          .build())) {
                 Session session = new Session(s3Server.endpoint(), node.httpUrl(), search, createBody, ndjson,
-                        bigPlan, smallPlan, big, small, middlePlan, middle);
+                        bigPlan, smallPlan, big, small, middlePlan, middle, new CpuAccount(node.pid()));
                 session.measure();
             }
         }
@@ -176,11 +179,14 @@ public final class EndToEndBenchmark {
         private final ObjectRef middle;
         private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
+        private final CpuAccount cpu;
+        /** Where the machine's CPU went in each measurement of the repetitions, by kind. */
+        private final Map<String, List<CpuAccount.Spent>> spentByKind = new LinkedHashMap<>();
         private int indexSerial;
 
         Session(URI s3, URI node, OpenSearchHttpClient search, String createBody, PrebuiltBulk ndjson,
                 PlanChunksResult bigPlan, PlanChunksResult smallPlan, ObjectRef big, ObjectRef small,
-                PlanChunksResult middlePlan, ObjectRef middle) {
+                PlanChunksResult middlePlan, ObjectRef middle, CpuAccount cpu) {
             this.s3 = s3;
             this.node = node;
             this.search = search;
@@ -192,6 +198,7 @@ public final class EndToEndBenchmark {
             this.small = small;
             this.middlePlan = middlePlan;
             this.middle = middle;
+            this.cpu = cpu;
         }
 
         void measure() throws Exception {
@@ -293,7 +300,44 @@ public final class EndToEndBenchmark {
                     + heap
                     + ",\"coldStartMs\":{\"noCds\":" + json(median(coldNoShare), 0) + ",\"jdkCds\":"
                     + json(median(coldJdkShare), 0) + ",\"appCds\":" + json(median(coldAppCds), 0)
-                    + ",\"bigChunkJdkCds\":" + json(median(coldDefault), 0) + "},\"loadAverage\":" + loadAverage() + "}");
+                    + ",\"bigChunkJdkCds\":" + json(median(coldDefault), 0) + "}," + cpuMedians()
+                    + ",\"loadAverage\":" + loadAverage() + "}");
+        }
+
+        /** Keeps a repetition's CPU account (not the warm-up, the sweep or the probes). */
+        private void account(String kind, int repeat, CpuAccount.Spent spent) {
+            if (repeat > 0 && !kind.startsWith("heap-probe") && !kind.startsWith("cold") && !kind.startsWith("appcds")) {
+                spentByKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(spent);
+            }
+        }
+
+        /**
+         * {@code "cpuMedians":{"ceiling":{"server":..,...},"loader":{...},...}}: for each kind of measurement, the
+         * median CPU seconds of the server, the harness, the child, everyone else and the hypervisor, and the idle
+         * core time, over the repetitions; {@code serverCores} is the server's CPU seconds per second of wall time,
+         * the share of the machine it got.
+         */
+        private String cpuMedians() {
+            StringBuilder json = new StringBuilder("\"cpuMedians\":{");
+            spentByKind.forEach((kind, spent) -> {
+                if (json.charAt(json.length() - 1) != '{') {
+                    json.append(',');
+                }
+                json.append('"').append(kind).append("\":{\"wallSeconds\":")
+                        .append(json(medianOf(spent, CpuAccount.Spent::wallSeconds), 2))
+                        .append(",\"server\":").append(json(medianOf(spent, CpuAccount.Spent::server), 2))
+                        .append(",\"serverCores\":").append(json(medianOf(spent, CpuAccount.Spent::serverCores), 2))
+                        .append(",\"harness\":").append(json(medianOf(spent, CpuAccount.Spent::harness), 2))
+                        .append(",\"child\":").append(json(medianOf(spent, CpuAccount.Spent::child), 2))
+                        .append(",\"others\":").append(json(medianOf(spent, CpuAccount.Spent::others), 2))
+                        .append(",\"steal\":").append(json(medianOf(spent, CpuAccount.Spent::steal), 2))
+                        .append(",\"idle\":").append(json(medianOf(spent, CpuAccount.Spent::idle), 2)).append('}');
+            });
+            return json.append('}').toString();
+        }
+
+        private static double medianOf(List<CpuAccount.Spent> spent, ToDoubleFunction<CpuAccount.Spent> figure) {
+            return median(spent.stream().map(figure::applyAsDouble).toList());
         }
 
         /**
@@ -369,6 +413,7 @@ public final class EndToEndBenchmark {
             AtomicReference<String> failure = new AtomicReference<>();
             List<Thread> threads = new ArrayList<>();
             long cpu0 = HeapWatch.processCpuNanos();
+            CpuAccount.Snapshot machine0 = cpu.take();
             long t0 = System.nanoTime();
             for (int t = 0; t < inFlight; t++) {
                 Thread thread = new Thread(() -> {
@@ -402,6 +447,8 @@ public final class EndToEndBenchmark {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             double clientCpu = (HeapWatch.processCpuNanos() - cpu0) / 1e9;
+            CpuAccount.Spent spent = cpu.since(machine0, 0);
+            account(kind, repeat, spent);
             if (failure.get() != null) {
                 throw new IllegalStateException("ceiling request failed: " + failure.get());
             }
@@ -409,9 +456,9 @@ public final class EndToEndBenchmark {
             double rate = ndjson.items() / seconds;
             emit(String.format(Locale.ROOT, "{\"measurement\":\"%s\",\"repeat\":%d,\"docs\":%d,\"countInIndex\":%d,"
                             + "\"seconds\":%.2f,\"docsPerSecond\":%.0f,\"clientCpuSeconds\":%.2f,\"inFlight\":%d,\"request\":\"%s\","
-                            + "\"requests\":%d,\"loadAverage\":%s}", kind, repeat, ndjson.items(), count, seconds, rate,
+                            + "\"requests\":%d,%s,\"loadAverage\":%s}", kind, repeat, ndjson.items(), count, seconds, rate,
                     clientCpu, inFlight,
-                    items > 0 ? items + " docs" : (bytes >> 20) + " MiB", requests.size(), loadAverage()));
+                    items > 0 ? items + " docs" : (bytes >> 20) + " MiB", requests.size(), spent.json(), loadAverage()));
             if (count != ndjson.items()) {
                 throw new IllegalStateException(kind + ": " + count + " documents in the index, " + ndjson.items()
                         + " sent");
@@ -481,6 +528,7 @@ public final class EndToEndBenchmark {
             command.addAll(args);
             Path stderr = logs.resolve(String.format(Locale.ROOT, "child-%02d-%s-%d.log", serial, kind, repeat));
             ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
+            CpuAccount.Snapshot machine0 = cpu.take();
             long launched = System.currentTimeMillis();
             Process process = builder.start();
             String result = null;
@@ -497,7 +545,10 @@ public final class EndToEndBenchmark {
             if (exit != 0 || result == null) {
                 throw new IllegalStateException(kind + " process exited with " + exit + "; see " + stderr);
             }
-            return new Child(result, launched, records);
+            Child child = new Child(result, launched, records);
+            child.spent = cpu.since(machine0, child.cpuSeconds);
+            account(kind, repeat, child.spent);
+            return child;
         }
     }
 
@@ -511,6 +562,8 @@ public final class EndToEndBenchmark {
         final double peakLiveHeapMB;
         final double liveAtBulkMB;
         final long coldStartMillis;
+        /** Where the machine's CPU went while the child ran. */
+        CpuAccount.Spent spent = CpuAccount.Spent.UNKNOWN;
 
         Child(String json, long launchedEpochMs, long records) {
             this.json = json;
@@ -548,9 +601,9 @@ public final class EndToEndBenchmark {
             long main = Long.parseLong(field("mainStartedEpochMs"));
             return String.format(Locale.ROOT, "{\"measurement\":\"%s\",\"repeat\":%d,\"docs\":%d,\"countInIndex\":%d,"
                             + "\"docsPerSecond\":%.0f,\"processCpuSeconds\":%.2f,\"peakLiveHeapMB\":%.1f,"
-                            + "\"coldStartMs\":%d,\"jvmToMainMs\":%d,\"loadAverage\":%s,\"child\":%s}",
+                            + "\"coldStartMs\":%d,\"jvmToMainMs\":%d,%s,\"loadAverage\":%s,\"child\":%s}",
                     kind, repeat, records, count, docsPerSecond, cpuSeconds, peakLiveHeapMB, coldStartMillis,
-                    main - launchedEpochMs, loadAverage(), json);
+                    main - launchedEpochMs, spent.json(), loadAverage(), json);
         }
     }
 

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Fault 2: OpenSearch is killed (SIGKILL to its process tree) in the middle of a run and restarted on the same
@@ -93,11 +94,14 @@ class OpenSearchKilledIT {
             Loading first = driver.load(planned);
 
             assertThat(node.isRunning()).as("the node was killed").isFalse();
+            assertThatThrownBy(node::pid).as("a killed node has no process").isInstanceOf(IllegalStateException.class);
             assertThat(first.failed()).as("the chunks that met the dead node failed").isNotEmpty();
             for (int chunk : first.failed()) {
                 assertThat(first.chunks().get(chunk).failure().retryable()).as("chunk %d", chunk).isTrue();
             }
             node.restart();
+            assertThat(ProcessHandle.of(node.pid())).as("the restarted node's process")
+                    .hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
             VerifyRunResult failed = pipeline.verify(driver, planned);
             assertThat(failed.succeeded()).isFalse();
             assertThat(failed.reason()).contains("chunks not completed");

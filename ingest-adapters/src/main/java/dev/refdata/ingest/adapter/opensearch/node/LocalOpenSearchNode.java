@@ -147,6 +147,20 @@ public final class LocalOpenSearchNode implements AutoCloseable {
         }
     }
 
+    /**
+     * The process id of the node's launcher (its JVM is that process or a descendant of it), for tools that
+     * account for the node's CPU.
+     *
+     * @throws IllegalStateException when the node is not running
+     */
+    public synchronized long pid() {
+        Process p = process;
+        if (p == null || !p.isAlive()) {
+            throw new IllegalStateException("the node is not running");
+        }
+        return p.pid();
+    }
+
     /** The base URL of the node's REST API, e.g. {@code http://127.0.0.1:41234}. */
     public synchronized URI httpUrl() {
         return URI.create("http://127.0.0.1:" + httpPort);
