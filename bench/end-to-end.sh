@@ -10,7 +10,8 @@
 # repeated and interleaved (ceiling, loader, full run in rotating order), then the heap of a 10k-record chunk
 # and a 100k-record chunk against the big one (each chunk's largest live set, sampled after a full collection
 # before every bulk request) and the time from process start to the first bulk request without CDS (-Xshare:off),
-# with the JDK's default CDS archive, and with an AppCDS archive of the loader.
+# with the JDK's default CDS archive, with an AppCDS archive of the loader, and with the JVM options the SAM
+# template deploys the functions with (its JAVA_TOOL_OPTIONS: how the loader Lambda starts).
 # Prints one JSON line per measurement and a final {"summary":true,...} line with medians and ratios. Each
 # measurement also says where the machine's CPU went while it ran ("cpu": the OpenSearch node, this harness with
 # its in-process S3 server, the measured child, everything else, the hypervisor's steal, idle cores; from /proc),
@@ -21,7 +22,7 @@
 #                            [--chunk-concurrency 2] [--cold-repeats 3]
 #                            [--loader-jvm OPTION]... [--loader-arg key=value]...
 #                            [--baseline-jar JAR [--baseline-arg key=value]... [--baseline-jvm OPTION]...]
-#                            [--compare-full-response] [--heap-only] [--heap-repeats N]
+#                            [--compare-full-response] [--heap-only] [--heap-repeats N] [--cold-only]
 #   --quick       200,000 records, 8 MiB chunks for the full run, 2 cold-start repetitions
 #   --loader-arg  passed to the pipeline process, e.g. inFlight=3, bulkBytes=8388608, bulkItems=20000, gzip=true,
 #                 classHistograms=true (the heap's largest classes at every heap-probe point, in the child's log)
@@ -35,6 +36,7 @@
 #                 (the ceiling and the loader both ask for the filtered one by default)
 #   --heap-only   only the heap probes (small, middle, big chunk; with --baseline-jar the baseline's small and
 #                 big too), 3 repetitions: about 4 minutes for 1,000,000 records
+#   --cold-only   only the cold-start probes (--cold-repeats of each of the four ways): about 2 minutes
 #   --heap-repeats N  repetitions of the heap probes (default 1; 3 with --heap-only); the summary gives the
 #                 median of each chunk's figure and every repetition's big/small ratio
 #   --no-sweep    no ceiling sweep: 5 MiB requests at the first --ceiling-in-flight

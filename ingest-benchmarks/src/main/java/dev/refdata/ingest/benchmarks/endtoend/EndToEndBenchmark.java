@@ -207,6 +207,11 @@ public final class EndToEndBenchmark {
                         + ",\"loadAverage\":" + loadAverage() + "}");
                 return;
             }
+            if (options.coldOnly) {
+                emit("{\"summary\":true,\"coldOnly\":true," + coldStarts(List.of()) + ",\"loadAverage\":"
+                        + loadAverage() + "}");
+                return;
+            }
             // warm the server (JIT, caches) and the client with one pass that is not counted
             ceiling("warm-up", 0, 2, 5000, 0);
             // without a sweep: 5 MiB requests (the sweep's winner on this machine) at the first --ceiling-in-flight
@@ -271,18 +276,7 @@ public final class EndToEndBenchmark {
                 }
             }
             String heap = heapProbes();
-            // cold start: process start to first bulk request, on the small chunk
-            Path archive = work.resolve("loader-appcds.jsa");
-            loader("appcds-dump", 0, small, smallPlan, List.of("-XX:ArchiveClassesAtExit=" + archive));
-            List<Double> coldNoShare = new ArrayList<>();
-            List<Double> coldJdkShare = new ArrayList<>();
-            List<Double> coldAppCds = new ArrayList<>();
-            for (int r = 1; r <= options.coldRepeats; r++) {
-                coldNoShare.add((double) loader("cold-no-cds", r, small, smallPlan, List.of("-Xshare:off")).coldStartMillis);
-                coldJdkShare.add((double) loader("cold-jdk-cds", r, small, smallPlan, List.of()).coldStartMillis);
-                coldAppCds.add((double) loader("cold-appcds", r, small, smallPlan,
-                        List.of("-XX:SharedArchiveFile=" + archive)).coldStartMillis);
-            }
+            String cold = coldStarts(coldDefault);
             double ceiling = median(ceilings);
             double loader = median(loaders);
             double fullRun = median(fullRuns);
@@ -297,11 +291,40 @@ public final class EndToEndBenchmark {
                     + ",\"loaderCpuSeconds\":" + json(median(loaderCpu), 2)
                     + ",\"loaderCpuSecondsPerMillion\":" + json(median(loaderCpu) * 1e6 / options.records, 2)
                     + ",\"loaderPeakLiveHeapMB\":" + json(max(loaderHeap), 1)
-                    + heap
-                    + ",\"coldStartMs\":{\"noCds\":" + json(median(coldNoShare), 0) + ",\"jdkCds\":"
-                    + json(median(coldJdkShare), 0) + ",\"appCds\":" + json(median(coldAppCds), 0)
-                    + ",\"bigChunkJdkCds\":" + json(median(coldDefault), 0) + "}," + cpuMedians()
+                    + heap + "," + cold + "," + cpuMedians()
                     + ",\"loadAverage\":" + loadAverage() + "}");
+        }
+
+        /**
+         * Cold start, process start to first bulk request on the small chunk, {@code --cold-repeats} times each:
+         * without class-data sharing, with the JDK's default archive, with an AppCDS archive of the loader (dumped
+         * by one unmeasured run), and with the JVM options the SAM template deploys the functions with (its
+         * {@code JAVA_TOOL_OPTIONS}, read from {@code template.yaml}; the JDK's archive), which is how the loader
+         * Lambda starts. Returns the summary's {@code "coldStartMs":{...}} member.
+         *
+         * @param bigChunk the start-up times of the repetitions' big-chunk loaders, if any
+         */
+        private String coldStarts(List<Double> bigChunk) throws Exception {
+            Path archive = work.resolve("loader-appcds.jsa");
+            loader("appcds-dump", 0, small, smallPlan, List.of("-XX:ArchiveClassesAtExit=" + archive));
+            List<String> deployed = DeployedJvmOptions.fromTemplate(Path.of("template.yaml"));
+            List<Double> noShare = new ArrayList<>();
+            List<Double> jdkShare = new ArrayList<>();
+            List<Double> appCds = new ArrayList<>();
+            List<Double> deployedJdkShare = new ArrayList<>();
+            for (int r = 1; r <= options.coldRepeats; r++) {
+                noShare.add((double) loader("cold-no-cds", r, small, smallPlan, List.of("-Xshare:off")).coldStartMillis);
+                jdkShare.add((double) loader("cold-jdk-cds", r, small, smallPlan, List.of()).coldStartMillis);
+                appCds.add((double) loader("cold-appcds", r, small, smallPlan,
+                        List.of("-XX:SharedArchiveFile=" + archive)).coldStartMillis);
+                if (!deployed.isEmpty()) {
+                    deployedJdkShare.add((double) loader("cold-deployed", r, small, smallPlan, deployed).coldStartMillis);
+                }
+            }
+            return "\"coldStartMs\":{\"noCds\":" + json(median(noShare), 0) + ",\"jdkCds\":" + json(median(jdkShare), 0)
+                    + ",\"appCds\":" + json(median(appCds), 0) + ",\"deployedJvm\":" + json(median(deployedJdkShare), 0)
+                    + ",\"deployedJvmOptions\":\"" + String.join(" ", deployed) + "\""
+                    + ",\"bigChunkJdkCds\":" + json(median(bigChunk), 0) + "}";
         }
 
         /** Keeps a repetition's CPU account (not the warm-up, the sweep or the probes). */
@@ -671,6 +694,7 @@ public final class EndToEndBenchmark {
         List<String> baselineJvmOptions = new ArrayList<>();
         boolean compareFullResponse;
         boolean heapOnly;
+        boolean coldOnly;
         /** Repetitions of the heap probes: 1, or 3 with --heap-only, unless --heap-repeats says. */
         int heapRepeats = -1;
 
@@ -706,6 +730,7 @@ public final class EndToEndBenchmark {
                     case "--baseline-jvm" -> o.baselineJvmOptions.add(args[++i]);
                     case "--compare-full-response" -> o.compareFullResponse = true;
                     case "--heap-only" -> o.heapOnly = true;
+                    case "--cold-only" -> o.coldOnly = true;
                     case "--heap-repeats" -> o.heapRepeats = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see bench/end-to-end.sh)");
                 }
