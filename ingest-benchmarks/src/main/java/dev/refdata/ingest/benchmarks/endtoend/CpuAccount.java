@@ -17,11 +17,9 @@ import java.util.stream.Stream;
  */
 final class CpuAccount {
 
-    /** Linux reports process and machine times in clock ticks; USER_HZ is 100 on every mainstream kernel build. */
-    private static final double TICKS_PER_SECOND = 100.0;
-
     /** The counters at one moment. */
-    record Snapshot(long wallNanos, long machineBusyTicks, long stealTicks, long serverTicks, long harnessNanos) {
+    record Snapshot(long wallNanos, long machineBusyTicks, long stealTicks, long idleTicks, long serverTicks,
+                    long harnessNanos) {
     }
 
     private final long serverPid;
@@ -33,7 +31,7 @@ final class CpuAccount {
 
     Snapshot take() {
         long[] machine = machineTicks();
-        return new Snapshot(System.nanoTime(), machine[0], machine[1], treeTicks(serverPid),
+        return new Snapshot(System.nanoTime(), machine[0], machine[1], machine[2], treeTicks(serverPid),
                 HeapWatch.processCpuNanos());
     }
 
@@ -58,7 +56,7 @@ final class CpuAccount {
 
     /**
      * The CPU seconds spent since {@code start}: {@code others} is the machine's busy time less the three named
-     * processes; {@code idle} is the cores' time neither busy nor stolen.
+     * processes; {@code idle} is the cores' idle time (waiting for I/O included).
      *
      * @param childCpuSeconds the measured child process's own CPU seconds, 0 when there is none (the ceiling)
      */
@@ -68,25 +66,25 @@ final class CpuAccount {
             return Spent.UNKNOWN;
         }
         double wall = (end.wallNanos - start.wallNanos) / 1e9;
-        double busy = (end.machineBusyTicks - start.machineBusyTicks) / TICKS_PER_SECOND;
-        double steal = (end.stealTicks - start.stealTicks) / TICKS_PER_SECOND;
-        double server = (end.serverTicks - start.serverTicks) / TICKS_PER_SECOND;
+        double busy = (end.machineBusyTicks - start.machineBusyTicks) / ThreadCpu.TICKS_PER_SECOND;
+        double steal = (end.stealTicks - start.stealTicks) / ThreadCpu.TICKS_PER_SECOND;
+        double server = (end.serverTicks - start.serverTicks) / ThreadCpu.TICKS_PER_SECOND;
         double harness = (end.harnessNanos - start.harnessNanos) / 1e9;
         double others = Math.max(0, busy - server - harness - childCpuSeconds);
-        double idle = Math.max(0, wall * Runtime.getRuntime().availableProcessors() - busy - steal);
+        double idle = (end.idleTicks - start.idleTicks) / ThreadCpu.TICKS_PER_SECOND;
         return new Spent(wall, server, harness, childCpuSeconds, others, steal, idle);
     }
 
-    /** {busy, steal} ticks of all cores from the first line of /proc/stat, or {-1, -1}. */
+    /** {busy, steal, idle} ticks of all cores from the first line of /proc/stat, or {-1, -1, -1}. */
     private static long[] machineTicks() {
         try (Stream<String> lines = Files.lines(Path.of("/proc/stat"))) {
             String[] f = lines.findFirst().orElse("").trim().split("\\s+");
             // cpu user nice system idle iowait irq softirq steal guest guest_nice (guest time is inside user)
             long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
                     + Long.parseLong(f[7]);
-            return new long[] {busy, Long.parseLong(f[8])};
+            return new long[] {busy, Long.parseLong(f[8]), Long.parseLong(f[4]) + Long.parseLong(f[5])};
         } catch (IOException | RuntimeException e) {
-            return new long[] {-1, -1};
+            return new long[] {-1, -1, -1};
         }
     }
 
@@ -100,10 +98,7 @@ final class CpuAccount {
 
     private static long processTicks(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // fields after the name: state(3) ... utime(14) stime(15), numbered from 1 with pid as 1
-            return Long.parseLong(rest[11]) + Long.parseLong(rest[12]);
+            return ThreadCpu.userSystemTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
         } catch (IOException | RuntimeException ended) {
             return 0;
         }

@@ -16,8 +16,8 @@ import java.util.TreeMap;
  */
 final class ThreadCpu {
 
-    /** Linux reports thread times in clock ticks; USER_HZ is 100 on every mainstream kernel build. */
-    private static final double TICKS_PER_SECOND = 100.0;
+    /** Linux reports process, thread and machine times in clock ticks; USER_HZ is 100 on every mainstream kernel build. */
+    static final double TICKS_PER_SECOND = 100.0;
 
     private ThreadCpu() {
     }
@@ -41,12 +41,8 @@ final class ThreadCpu {
                 } catch (IOException ended) {
                     continue;
                 }
-                int open = stat.indexOf('(');
-                int close = stat.lastIndexOf(')');
-                String name = stat.substring(open + 1, close);
-                String[] rest = stat.substring(close + 2).split(" ");
-                // fields after the name: state(3) ... utime(14) stime(15), numbered from 1 with pid as 1
-                double s = (Long.parseLong(rest[11]) + Long.parseLong(rest[12])) / TICKS_PER_SECOND;
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                double s = userSystemTicks(stat) / TICKS_PER_SECOND;
                 seconds.merge(kind(name), s, Double::sum);
                 sum += s;
             }
@@ -58,6 +54,17 @@ final class ThreadCpu {
         seconds.forEach((kind, s) -> json.append(json.length() == 0 ? "" : ",")
                 .append(String.format(Locale.ROOT, "\"%s\":%.2f", kind, s)));
         return json.toString();
+    }
+
+    /**
+     * User + system clock ticks from a {@code /proc/<pid>/stat} or {@code /proc/<pid>/task/<tid>/stat} line: fields
+     * 14 and 15, counted from the pid as 1, after the name in parentheses (which may itself hold spaces or
+     * parentheses).
+     */
+    static long userSystemTicks(String stat) {
+        String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // rest[0] is field 3 (state)
+        return Long.parseLong(rest[11]) + Long.parseLong(rest[12]);
     }
 
     private static String kind(String threadName) {
