@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  * time the hypervisor took ({@code steal}). On a 2-core machine where the server is the bottleneck, the server's
  * share is what sets the rate; the others are what took it away.
  *
- * <p>Off Linux every figure is -1.
+ * <p>Off Linux only the wall time, the harness's and the child's CPU are known; the other figures are -1.
  */
 final class CpuAccount {
 
@@ -35,7 +35,7 @@ final class CpuAccount {
                 HeapWatch.processCpuNanos());
     }
 
-    /** CPU seconds spent during one measurement (all -1 off Linux). */
+    /** CPU seconds spent during one measurement. */
     record Spent(double wallSeconds, double server, double harness, double child, double others, double steal,
                  double idle) {
 
@@ -62,14 +62,14 @@ final class CpuAccount {
      */
     Spent since(Snapshot start, double childCpuSeconds) {
         Snapshot end = take();
-        if (start.machineBusyTicks < 0 || end.machineBusyTicks < 0) {
-            return Spent.UNKNOWN;
-        }
         double wall = (end.wallNanos - start.wallNanos) / 1e9;
+        double harness = (end.harnessNanos - start.harnessNanos) / 1e9;
+        if (start.machineBusyTicks < 0 || end.machineBusyTicks < 0) {
+            return new Spent(wall, -1, harness, childCpuSeconds, -1, -1, -1);
+        }
         double busy = (end.machineBusyTicks - start.machineBusyTicks) / ThreadCpu.TICKS_PER_SECOND;
         double steal = (end.stealTicks - start.stealTicks) / ThreadCpu.TICKS_PER_SECOND;
         double server = (end.serverTicks - start.serverTicks) / ThreadCpu.TICKS_PER_SECOND;
-        double harness = (end.harnessNanos - start.harnessNanos) / 1e9;
         double others = Math.max(0, busy - server - harness - childCpuSeconds);
         double idle = (end.idleTicks - start.idleTicks) / ThreadCpu.TICKS_PER_SECOND;
         return new Spent(wall, server, harness, childCpuSeconds, others, steal, idle);

@@ -221,7 +221,7 @@ public final class EndToEndBenchmark {
                 for (int bytes : new int[] {0, 5 << 20}) {
                     for (int inFlight : options.sweepInFlight) {
                         int items = bytes == 0 ? 5000 : 0;
-                        double rate = ceiling("ceiling-sweep", 0, inFlight, items, bytes);
+                        double rate = ceiling("ceiling-sweep", 0, inFlight, items, bytes).docsPerSecond();
                         if (rate > bestRate) {
                             bestRate = rate;
                             best = new CeilingShape(inFlight, items, bytes);
@@ -252,15 +252,24 @@ public final class EndToEndBenchmark {
                 // rotate the order so that no kind always runs first after an idle node
                 for (int k = 0; k < kinds.size(); k++) {
                     switch (kinds.get((k + r - 1) % kinds.size())) {
-                        case "ceiling" -> ceilings.add(ceiling("ceiling", r, best.inFlight, best.items, best.bytes));
+                        case "ceiling" -> {
+                            Ceiling c = ceiling("ceiling", r, best.inFlight, best.items, best.bytes);
+                            ceilings.add(c.docsPerSecond());
+                            account("ceiling", c.spent());
+                        }
                         case "loader" -> {
                             Child c = loader("loader", r, big, bigPlan, List.of());
                             loaders.add(c.docsPerSecond);
                             loaderCpu.add(c.cpuSeconds);
                             loaderHeap.add(c.peakLiveHeapMB);
                             coldDefault.add((double) c.coldStartMillis);
+                            account("loader", c.spent);
                         }
-                        case "fullrun" -> fullRuns.add(fullRun(r).docsPerSecond);
+                        case "fullrun" -> {
+                            Child c = fullRun(r);
+                            fullRuns.add(c.docsPerSecond);
+                            account("fullrun", c.spent);
+                        }
                         case "loader-baseline" -> {
                             // the same loader built from other sources (--baseline-jar): before/after in one run
                             Child c = loaderFrom(options.baselineJar, "loader-baseline", r, big, bigPlan,
@@ -268,9 +277,14 @@ public final class EndToEndBenchmark {
                                     options.baselineArguments.toArray(new String[0]));
                             baselines.add(c.docsPerSecond);
                             baselineCpu.add(c.cpuSeconds);
+                            account("loader-baseline", c.spent);
                         }
-                        case "ceiling-full-response" -> fullResponseCeilings.add(ceiling("ceiling-full-response", r,
-                                best.inFlight, best.items, best.bytes, false));
+                        case "ceiling-full-response" -> {
+                            Ceiling c = ceiling("ceiling-full-response", r, best.inFlight, best.items, best.bytes,
+                                    false);
+                            fullResponseCeilings.add(c.docsPerSecond());
+                            account("ceiling-full-response", c.spent());
+                        }
                         default -> throw new IllegalStateException("no such measurement");
                     }
                 }
@@ -327,11 +341,9 @@ public final class EndToEndBenchmark {
                     + ",\"bigChunkJdkCds\":" + json(median(bigChunk), 0) + "}";
         }
 
-        /** Keeps a repetition's CPU account (not the warm-up, the sweep or the probes). */
-        private void account(String kind, int repeat, CpuAccount.Spent spent) {
-            if (repeat > 0 && !kind.startsWith("heap-probe") && !kind.startsWith("cold") && !kind.startsWith("appcds")) {
-                spentByKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(spent);
-            }
+        /** Keeps a repetition's CPU account for the summary's medians (the warm-up, sweep and probes are not kept). */
+        private void account(String kind, CpuAccount.Spent spent) {
+            spentByKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(spent);
         }
 
         /**
@@ -416,8 +428,12 @@ public final class EndToEndBenchmark {
             return index;
         }
 
-        /** Posts the pre-built NDJSON with {@code inFlight} threads; returns docs/s. */
-        double ceiling(String kind, int repeat, int inFlight, int items, int bytes) throws Exception {
+        /** One ceiling measurement: its rate and where the machine's CPU went meanwhile. */
+        private record Ceiling(double docsPerSecond, CpuAccount.Spent spent) {
+        }
+
+        /** Posts the pre-built NDJSON with {@code inFlight} threads. */
+        Ceiling ceiling(String kind, int repeat, int inFlight, int items, int bytes) throws Exception {
             return ceiling(kind, repeat, inFlight, items, bytes, true);
         }
 
@@ -426,7 +442,7 @@ public final class EndToEndBenchmark {
          *                         ({@link OpenSearchSinks#bulkResponseFilter()}): the same work for the server as the
          *                         loader asks of it; false for the full response
          */
-        double ceiling(String kind, int repeat, int inFlight, int items, int bytes, boolean filteredResponse)
+        Ceiling ceiling(String kind, int repeat, int inFlight, int items, int bytes, boolean filteredResponse)
                 throws Exception {
             List<PrebuiltBulk.Slice> requests = ndjson.requests(items, bytes);
             String index = freshIndex("ceiling");
@@ -435,7 +451,6 @@ public final class EndToEndBenchmark {
             AtomicInteger next = new AtomicInteger();
             AtomicReference<String> failure = new AtomicReference<>();
             List<Thread> threads = new ArrayList<>();
-            long cpu0 = HeapWatch.processCpuNanos();
             CpuAccount.Snapshot machine0 = cpu.take();
             long t0 = System.nanoTime();
             for (int t = 0; t < inFlight; t++) {
@@ -469,9 +484,8 @@ public final class EndToEndBenchmark {
                 thread.join();
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            double clientCpu = (HeapWatch.processCpuNanos() - cpu0) / 1e9;
+            // the client is this process: its CPU is the account's harness share
             CpuAccount.Spent spent = cpu.since(machine0, 0);
-            account(kind, repeat, spent);
             if (failure.get() != null) {
                 throw new IllegalStateException("ceiling request failed: " + failure.get());
             }
@@ -480,13 +494,13 @@ public final class EndToEndBenchmark {
             emit(String.format(Locale.ROOT, "{\"measurement\":\"%s\",\"repeat\":%d,\"docs\":%d,\"countInIndex\":%d,"
                             + "\"seconds\":%.2f,\"docsPerSecond\":%.0f,\"clientCpuSeconds\":%.2f,\"inFlight\":%d,\"request\":\"%s\","
                             + "\"requests\":%d,%s,\"loadAverage\":%s}", kind, repeat, ndjson.items(), count, seconds, rate,
-                    clientCpu, inFlight,
+                    spent.harness(), inFlight,
                     items > 0 ? items + " docs" : (bytes >> 20) + " MiB", requests.size(), spent.json(), loadAverage()));
             if (count != ndjson.items()) {
                 throw new IllegalStateException(kind + ": " + count + " documents in the index, " + ndjson.items()
                         + " sent");
             }
-            return rate;
+            return new Ceiling(rate, spent);
         }
 
         private long countAndDrop(String index) {
@@ -570,7 +584,6 @@ public final class EndToEndBenchmark {
             }
             Child child = new Child(result, launched, records);
             child.spent = cpu.since(machine0, child.cpuSeconds);
-            account(kind, repeat, child.spent);
             return child;
         }
     }
