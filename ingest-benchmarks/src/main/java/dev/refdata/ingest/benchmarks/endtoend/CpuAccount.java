@@ -29,6 +29,10 @@ final class CpuAccount {
         this.serverPid = serverPid;
     }
 
+    long serverPid() {
+        return serverPid;
+    }
+
     Snapshot take() {
         long[] machine = machineTicks();
         return new Snapshot(System.nanoTime(), machine[0], machine[1], machine[2], treeTicks(serverPid),
@@ -51,6 +55,16 @@ final class CpuAccount {
             return String.format(Locale.ROOT, "\"cpu\":{\"wallSeconds\":%.2f,\"server\":%.2f,\"harness\":%.2f,"
                             + "\"child\":%.2f,\"others\":%.2f,\"steal\":%.2f,\"idle\":%.2f}",
                     wallSeconds, server, harness, child, others, steal, idle);
+        }
+
+        /**
+         * {@code "name":{...}} as a JSON member, for an account taken inside the measured process itself (its CPU
+         * is then the harness share, called {@code self} here).
+         */
+        String selfJson(String name) {
+            return String.format(Locale.ROOT, "\"%s\":{\"wallSeconds\":%.2f,\"server\":%.2f,\"serverCores\":%.2f,"
+                            + "\"self\":%.2f,\"others\":%.2f,\"steal\":%.2f,\"idle\":%.2f}",
+                    name, wallSeconds, server, serverCores(), harness, others, steal, idle);
         }
     }
 

@@ -451,6 +451,7 @@ public final class EndToEndBenchmark {
             AtomicInteger next = new AtomicInteger();
             AtomicReference<String> failure = new AtomicReference<>();
             List<Thread> threads = new ArrayList<>();
+            InFlightOccupancy occupancy = new InFlightOccupancy();
             CpuAccount.Snapshot machine0 = cpu.take();
             long t0 = System.nanoTime();
             for (int t = 0; t < inFlight; t++) {
@@ -462,6 +463,7 @@ public final class EndToEndBenchmark {
                                 .header("Content-Type", "application/x-ndjson")
                                 .POST(HttpRequest.BodyPublishers.ofByteArray(ndjson.bytes(), s.offset(), s.length()))
                                 .build();
+                        occupancy.sent();
                         try {
                             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
                             String head = new String(response.body(), 0, Math.min(200, response.body().length),
@@ -474,6 +476,8 @@ public final class EndToEndBenchmark {
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                             failure.compareAndSet(null, "interrupted");
+                        } finally {
+                            occupancy.answered();
                         }
                     }
                 }, "ceiling-" + t);
@@ -493,9 +497,9 @@ public final class EndToEndBenchmark {
             double rate = ndjson.items() / seconds;
             emit(String.format(Locale.ROOT, "{\"measurement\":\"%s\",\"repeat\":%d,\"docs\":%d,\"countInIndex\":%d,"
                             + "\"seconds\":%.2f,\"docsPerSecond\":%.0f,\"clientCpuSeconds\":%.2f,\"inFlight\":%d,\"request\":\"%s\","
-                            + "\"requests\":%d,%s,\"loadAverage\":%s}", kind, repeat, ndjson.items(), count, seconds, rate,
-                    spent.harness(), inFlight,
-                    items > 0 ? items + " docs" : (bytes >> 20) + " MiB", requests.size(), spent.json(), loadAverage()));
+                            + "\"requests\":%d,%s,%s,\"loadAverage\":%s}", kind, repeat, ndjson.items(), count, seconds,
+                    rate, spent.harness(), inFlight, items > 0 ? items + " docs" : (bytes >> 20) + " MiB",
+                    requests.size(), spent.json(), occupancy.json(), loadAverage()));
             if (count != ndjson.items()) {
                 throw new IllegalStateException(kind + ": " + count + " documents in the index, " + ndjson.items()
                         + " sent");
@@ -560,6 +564,7 @@ public final class EndToEndBenchmark {
             }
             command.addAll(jvmOptions);
             command.addAll(List.of("-cp", classPath, PipelineProcess.class.getName(), "s3=" + s3, "os=" + node,
+                    "serverPid=" + cpu.serverPid(),
                     "artifacts=" + ARTIFACTS, "db=" + work.resolve("ledger-" + serial + ".db")));
             command.addAll(options.loaderArguments);
             command.addAll(args);

@@ -99,12 +99,12 @@ public final class PipelineProcess {
             System.out.println(RESULT_PREFIX + "{" + result + String.format(Locale.ROOT,
                     ",\"mainStartedEpochMs\":%d,\"firstBulkEpochMs\":%d,\"processCpuSeconds\":%.2f,"
                             + "\"liveAtBulkMB\":%.1f,\"usedAfterFullGcMB\":%.1f,\"peakLiveHeapMB\":%.1f,"
-                            + "\"peakPoolSumMB\":%.1f,\"maxHeapMB\":%d,\"cpuByThread\":{%s}}",
+                            + "\"peakPoolSumMB\":%.1f,\"maxHeapMB\":%d,%s,\"cpuByThread\":{%s}}",
                     mainStarted, firstBulk.epochMillis(), cpu / 1e9, firstBulk.liveAtBulkBytes() / 1048576.0,
                     firstBulk.usedAfterFullGcBytes() / 1048576.0,
                     heap == null ? -1.0 : heap.peakLiveBytes() / 1048576.0,
                     heap == null ? -1.0 : heap.peakPoolSumBytes() / 1048576.0, Runtime.getRuntime().maxMemory() >> 20,
-                    ThreadCpu.breakdownJson(cpu)));
+                    firstBulk.occupancy().json(), ThreadCpu.breakdownJson(cpu)));
         } finally {
             s3.close();
         }
@@ -122,18 +122,22 @@ public final class PipelineProcess {
                 Clock.systemUTC())) {
             LoaderHandler handler = new LoaderHandler(service, args.get("artifacts"));
             ByteArrayOutputStream response = new ByteArrayOutputStream();
+            CpuAccount window = new CpuAccount(Long.parseLong(args.get("serverPid")));
+            CpuAccount.Snapshot window0 = window.take();
             long cpu0 = HeapWatch.processCpuNanos();
             long t0 = System.nanoTime();
             long started = System.currentTimeMillis();
             handler.handleRequest(new ByteArrayInputStream(request.getBytes(StandardCharsets.UTF_8)), response, null);
             double seconds = (System.nanoTime() - t0) / 1e9;
             double cpu = (HeapWatch.processCpuNanos() - cpu0) / 1e9;
+            CpuAccount.Spent loading = window.since(window0, 0);
             String json = response.toString(StandardCharsets.UTF_8);
             if (!json.contains("\"COMPLETED\"")) {
                 throw new IllegalStateException("the loader did not complete the chunk: " + json);
             }
             return String.format(Locale.ROOT, "\"handlerStartedEpochMs\":%d,\"seconds\":%.3f,\"cpuSeconds\":%.2f,"
-                    + "\"bulkRequests\":%d,\"response\":%s", started, seconds, cpu, firstBulk.calls(), json);
+                    + "\"bulkRequests\":%d,%s,\"response\":%s", started, seconds, cpu, firstBulk.calls(),
+                    loading.selfJson("handlerCpu"), json);
         }
     }
 
@@ -198,6 +202,7 @@ public final class PipelineProcess {
     private static final class FirstBulk {
         private final AtomicLong firstAt = new AtomicLong();
         private final AtomicLong calls = new AtomicLong();
+        private final InFlightOccupancy occupancy = new InFlightOccupancy();
         private final int fullGcEveryBulks;
         private final boolean classHistograms;
         private final AtomicLong liveAtBulk = new AtomicLong();
@@ -262,7 +267,12 @@ public final class PipelineProcess {
                         watcher.start();
                     }
                 }
-                return sink.bulk(index, body);
+                occupancy.sent();
+                try {
+                    return sink.bulk(index, body);
+                } finally {
+                    occupancy.answered();
+                }
             };
         }
 
@@ -272,6 +282,10 @@ public final class PipelineProcess {
 
         long calls() {
             return calls.get();
+        }
+
+        InFlightOccupancy occupancy() {
+            return occupancy;
         }
 
         long liveAtBulkBytes() {
