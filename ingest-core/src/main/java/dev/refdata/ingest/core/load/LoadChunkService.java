@@ -38,6 +38,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -136,10 +138,6 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
         }
     }
 
-    /** A request on its way: its batch (reused once answered) and its outcome. */
-    private record Sent(PendingBatch batch, Future<BatchOutcome> outcome) {
-    }
-
     /** One call's work on one chunk. */
     private final class Attempt {
         private final LoadChunkCommand command;
@@ -149,7 +147,10 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
         private final TimeBudget budget;
         private final long started;
         private final BulkWriter writer;
-        private final Deque<Sent> inFlight = new ArrayDeque<>();
+        /** Requests sent and not yet taken in, oldest first: some may be answered behind an older one. */
+        private final Deque<Future<BatchOutcome>> inFlight = new ArrayDeque<>();
+        /** One permit per request the server may have at once; a request gives its permit back once answered. */
+        private final Semaphore slots = new Semaphore(settings.maxInFlight());
         private final List<RejectedRecord> segmentRejects = new ArrayList<>();
 
         private Checkpoint acknowledged;
@@ -256,6 +257,7 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
                 }
                 while (!inFlight.isEmpty()) {
                     foldHead();
+                    checkpointIfDue();
                 }
             } catch (IOException e) {
                 throw new ChunkLoadFailedException("reading " + command.object() + " failed: " + e.getMessage(), true, e);
@@ -271,13 +273,44 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
             return batches.take(offset, line);
         }
 
-        /** Sends a batch once fewer than {@code maxInFlight} are out, taking in whatever has finished. */
+        /**
+         * Sends a batch as soon as fewer than {@code maxInFlight} requests are out, whichever of them was answered:
+         * waiting for the oldest instead would leave the server a request short whenever a younger one finishes
+         * first. Outcomes are still taken in oldest first, so a checkpoint never covers a record whose outcome is
+         * not known; at most {@link #maxUntakenRequests} requests wait to be taken in behind a slow oldest one (a
+         * long retry), which bounds the work a crash would repeat. The checkpoint is written after the send: the
+         * ledger write (and the rejects object before it) happens while the requests are out, not in the gap
+         * before the next one, where the server would wait for it.
+         */
         private void submit(PendingBatch batch) {
-            while (!inFlight.isEmpty() && (inFlight.size() >= settings.maxInFlight()
-                    || inFlight.peekFirst().outcome().isDone())) {
-                foldHead();
+            takeInAnswered();
+            while (!slots.tryAcquire()) {
+                awaitSlot();
+                takeInAnswered(); // the request that gave its slot back is done: its outcome is taken in now
             }
-            inFlight.addLast(new Sent(batch, senders.submit(() -> {
+            try {
+                while (inFlight.size() >= maxUntakenRequests()) {
+                    foldHead();
+                }
+            } catch (RuntimeException | Error e) {
+                slots.release();
+                throw e;
+            }
+            send(batch);
+            checkpointIfDue();
+        }
+
+        private int maxUntakenRequests() {
+            return 2 * settings.maxInFlight();
+        }
+
+        /**
+         * Sends with a slot already taken. The sender hands the batch back to the pool when the writer is done with
+         * it; the slot comes back once the request's outcome is known (or it is cancelled), so whoever takes the
+         * slot finds the outcome ready to be taken in.
+         */
+        private void send(PendingBatch batch) {
+            FutureTask<BatchOutcome> request = new FutureTask<>(() -> {
                 if (logContext != null) {
                     org.slf4j.MDC.setContextMap(logContext);
                 }
@@ -285,13 +318,77 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
                     return writer.write(batch);
                 } finally {
                     org.slf4j.MDC.clear();
+                    batches.give(batch); // retries included
                 }
-            })));
+            }) {
+                @Override
+                protected void done() {
+                    slots.release();
+                }
+            };
+            inFlight.addLast(request);
+            try {
+                senders.execute(request);
+            } catch (RuntimeException e) {
+                inFlight.removeLast();
+                slots.release();
+                throw e;
+            }
         }
 
-        /** Waits for the oldest request and takes in its outcome; extends the lease while it waits. */
+        /**
+         * Waits up to a checkpoint interval for a request to be answered; when none is, checkpoints what is
+         * acknowledged, which keeps the lease alive through a long retry.
+         */
+        private void awaitSlot() {
+            try {
+                if (slots.tryAcquire(Math.max(1, settings.checkpointInterval().toMillis()), TimeUnit.MILLISECONDS)) {
+                    slots.release(); // only waited for; submit takes it
+                } else {
+                    checkpoint();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ChunkLoadFailedException("interrupted while waiting for a bulk response", true, e);
+            }
+        }
+
+        /**
+         * Takes in, oldest first, the outcomes already known; when a younger request has failed, waits for the
+         * older ones and fails with it rather than sending more.
+         */
+        private void takeInAnswered() {
+            while (!inFlight.isEmpty() && inFlight.peekFirst().isDone()) {
+                foldHead();
+            }
+            if (inFlight.stream().anyMatch(Attempt::failedRequest)) {
+                while (!inFlight.isEmpty()) {
+                    foldHead(); // throws at the failed one, having taken in what came before it
+                }
+            }
+        }
+
+        private static boolean failedRequest(Future<BatchOutcome> sent) {
+            if (!sent.isDone() || sent.isCancelled()) {
+                return false;
+            }
+            try {
+                sent.get();
+                return false;
+            } catch (ExecutionException e) {
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        /**
+         * Waits for the oldest request and takes in its outcome (in memory: the checkpoint that records it is
+         * {@link #checkpointIfDue}'s); extends the lease while it waits.
+         */
         private void foldHead() {
-            Future<BatchOutcome> head = inFlight.peekFirst().outcome();
+            Future<BatchOutcome> head = inFlight.peekFirst();
             BatchOutcome outcome;
             while (true) {
                 try {
@@ -313,8 +410,12 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
                     throw new ChunkLoadFailedException("bulk request failed: " + cause, true, cause);
                 }
             }
-            batches.give(inFlight.removeFirst().batch()); // the writer is done with it, retries included
+            inFlight.removeFirst();
             fold(outcome);
+        }
+
+        /** Checkpoints what is acknowledged once enough records or time have passed since the last checkpoint. */
+        private void checkpointIfDue() {
             if (sinceCheckpoint >= settings.checkpointRecords()
                     || System.nanoTime() - lastCheckpointNanos >= settings.checkpointInterval().toNanos()) {
                 checkpoint();
@@ -368,8 +469,8 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
         }
 
         private void cancelInFlight() {
-            for (Sent sent : inFlight) {
-                sent.outcome().cancel(true);
+            for (Future<BatchOutcome> sent : inFlight) {
+                sent.cancel(true);
             }
             inFlight.clear();
         }
@@ -379,9 +480,9 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
          * FAILED with that checkpoint, and returns the exception to throw.
          */
         private RuntimeException failed(RuntimeException cause) {
-            while (!inFlight.isEmpty() && inFlight.peekFirst().outcome().isDone()) {
+            while (!inFlight.isEmpty() && inFlight.peekFirst().isDone()) {
                 try {
-                    fold(inFlight.removeFirst().outcome().get());
+                    fold(inFlight.removeFirst().get());
                 } catch (ExecutionException | CancellationException e) {
                     break;
                 } catch (InterruptedException e) {

@@ -131,9 +131,74 @@ class LoadChunkServiceTest {
                 .filter(d -> "EQUITY".equals(d.source().get("asset_class").asText())).findFirst().orElseThrow();
         assertThat(equity.source().has("maturity")).as("an empty cell is an absent field").isFalse();
         assertThat(ledger.find(new ChunkKey(RUN, 0)).orElseThrow().status()).isEqualTo(ChunkStatus.COMPLETED);
-        assertThat(ledger.checkpoints).as("a checkpoint once 500 or more records are newly acknowledged")
-                .extracting(c -> c.counters().read())
-                .containsExactly(600L, 1200L, 1800L, 2400L, 3000L, 3600L, 4200L, 4800L);
+        List<Long> checkpointed = ledger.checkpoints.stream().map(c -> c.counters().read()).toList();
+        assertThat(checkpointed).as("whole requests of 200 are checkpointed").isNotEmpty()
+                .allSatisfy(read -> assertThat(read % 200).isZero());
+        for (int i = 0; i < checkpointed.size(); i++) {
+            long since = checkpointed.get(i) - (i == 0 ? 0 : checkpointed.get(i - 1));
+            assertThat(since).as("a checkpoint once 500 or more records are newly acknowledged: at least 3 requests "
+                    + "of 200, at most the 4 that may wait to be taken in behind the oldest").isBetween(600L, 1200L);
+        }
+        assertThat(5_000 - checkpointed.get(checkpointed.size() - 1)).as("what the completion alone records")
+                .isLessThan(600L);
+    }
+
+    @Test
+    void aRequestAnsweredBeforeAnOlderOneFreesItsSlotAtOnceAndOutcomesAreStillCheckpointedInOrder() throws IOException {
+        settings = settings.withMaxInFlight(2).withCheckpointRecords(200);
+        Chunk chunk = sampleChunk(1_000);
+        AtomicLong requests = new AtomicLong();
+        java.util.concurrent.CountDownLatch thirdSent = new java.util.concurrent.CountDownLatch(1);
+        List<Boolean> firstSawTheThird = new ArrayList<>();
+        index.beforeEachRequest = () -> {
+            long n = requests.incrementAndGet();
+            if (n == 3) {
+                thirdSent.countDown();
+            }
+            if (n == 1) { // the oldest request is slow: it is answered only once a third one has left
+                try {
+                    firstSawTheThird.add(thirdSent.await(2, java.util.concurrent.TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+
+        LoadChunkResult result = load(chunk);
+
+        assertThat(firstSawTheThird).as("the second request's answer let the third leave while the first was out")
+                .containsExactly(true);
+        assertThat(result.outcome()).isEqualTo(LoadChunkResult.Outcome.COMPLETED);
+        assertThat(result.counters()).isEqualTo(new ChunkCounters(1_000, 1_000, 0, 0, 0, 0));
+        assertThat(index.documents).hasSize(1_000);
+        List<Long> checkpointed = ledger.checkpoints.stream().map(c -> c.counters().read()).toList();
+        assertThat(checkpointed).as("never beyond what is acknowledged in order, never backwards")
+                .isSortedAccordingTo(Long::compare).allSatisfy(read -> assertThat(read % 200).isZero());
+        assertThat(ledger.checkpoints.stream().map(Checkpoint::nextOffset).toList()).as("resume points only advance")
+                .isSortedAccordingTo(Long::compare).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aCheckpointIsWrittenWhileTheNextRequestIsOutNotBeforeItLeaves() throws IOException {
+        settings = settings.withMaxInFlight(1).withCheckpointRecords(200);
+        Chunk chunk = sampleChunk(1_000);
+        List<String> seen = new ArrayList<>();
+        ledger.beforeEachCheckpoint = checkpoint -> {
+            long covered = checkpoint.counters().read() / 200;
+            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (covered < 5 && index.requests.get() <= covered && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            seen.add(checkpoint.counters().read() + " acknowledged, " + index.requests.get() + " requests sent");
+        };
+
+        LoadChunkResult result = load(chunk);
+
+        assertThat(result.outcome()).isEqualTo(LoadChunkResult.Outcome.COMPLETED);
+        assertThat(seen).as("the request after the records a checkpoint covers has left when it is written; the "
+                + "last has no request after it").containsExactly("200 acknowledged, 2 requests sent",
+                "400 acknowledged, 3 requests sent", "600 acknowledged, 4 requests sent",
+                "800 acknowledged, 5 requests sent", "1000 acknowledged, 5 requests sent");
     }
 
     @Test

@@ -20,6 +20,8 @@ public final class InMemoryChunkLedger implements ChunkLedger {
     public final List<Checkpoint> checkpoints = new ArrayList<>();
     /** When set, the next write throws it (the run store becomes unreachable). */
     public RuntimeException failNextWrite;
+    /** Runs at the start of every checkpoint, with the checkpoint about to be written. */
+    public volatile java.util.function.Consumer<Checkpoint> beforeEachCheckpoint = c -> { };
 
     @Override
     public synchronized Claim claim(ChunkKey key, Checkpoint initial, String owner, Instant now, Instant leaseUntil) {
@@ -55,6 +57,7 @@ public final class InMemoryChunkLedger implements ChunkLedger {
 
     @Override
     public synchronized void checkpoint(ChunkKey key, String owner, Checkpoint checkpoint, Instant now, Instant leaseUntil) {
+        beforeEachCheckpoint.accept(checkpoint);
         ChunkState s = held(key, owner);
         checkpoints.add(checkpoint);
         chunks.put(key, new ChunkState(key, ChunkStatus.RUNNING, owner, leaseUntil, checkpoint, s.attempts(), s.startedAt(),
