@@ -61,9 +61,6 @@ final class OpenSearchSink implements SearchSink {
                 + OpenSearchTransport.origin(node);
         HttpPost post = new HttpPost(OpenSearchTransport.uri(node, index, "_bulk") + "?filter_path=" + RESPONSE_FILTER);
         post.setHeader(HttpHeaders.ACCEPT, ContentType.APPLICATION_JSON.getMimeType());
-        // the answer is a status per item: compressing it (HttpClient asks for gzip unless told) costs the server
-        // CPU that its indexing needs, to save a few hundred kilobytes a request
-        post.setHeader(HttpHeaders.ACCEPT_ENCODING, "identity");
         post.setEntity(gzip ? gzipped(body) : new ByteArrayEntity(body.bytes(), 0, body.length(), NDJSON));
         BulkResult result = transport.execute(post, action, response -> read(response, action));
         if (result.items().size() != body.items()) {
