@@ -179,6 +179,32 @@ class LoadChunkServiceTest {
     }
 
     @Test
+    void aYoungerRequestRefusedWhileAnOlderIsOutStopsTheSendingAndTheChunkFailsWithItsCause() throws IOException {
+        settings = settings.withMaxInFlight(2);
+        Chunk chunk = sampleChunk(1_000);
+        AtomicLong requests = new AtomicLong();
+        index.beforeEachRequest = () -> {
+            long n = requests.incrementAndGet();
+            if (n == 1) { // the oldest stays out until a third request leaves, or 400 ms pass
+                long deadline = System.nanoTime() + Duration.ofMillis(400).toNanos();
+                while (requests.get() < 3 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+            } else if (n == 2) {
+                throw new SearchSinkException(403, false, "403 security_exception: no permissions", null);
+            }
+        };
+
+        assertThatThrownBy(() -> load(chunk))
+                .isInstanceOf(ChunkLoadFailedException.class)
+                .hasMessageContaining("403 security_exception");
+        assertThat(requests.get()).as("nothing more is sent once a request has failed for good").isEqualTo(2);
+        ChunkState failed = ledger.find(new ChunkKey(RUN, 0)).orElseThrow();
+        assertThat(failed.status()).isEqualTo(ChunkStatus.FAILED);
+        assertThat(failed.checkpoint().counters().read()).as("the older request's answer is kept").isEqualTo(200);
+    }
+
+    @Test
     void aCheckpointIsWrittenWhileTheNextRequestIsOutNotBeforeItLeaves() throws IOException {
         settings = settings.withMaxInFlight(1).withCheckpointRecords(200);
         Chunk chunk = sampleChunk(1_000);
