@@ -283,12 +283,23 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
          * before the next one, where the server would wait for it.
          */
         private void submit(PendingBatch batch) {
+            takeSlot();
+            send(batch);
+            checkpointIfDue();
+        }
+
+        /**
+         * Waits for one of the {@code maxInFlight} slots, taking in outcomes as they become known (a request that
+         * failed for good fails the chunk here, before anything more is sent).
+         */
+        private void takeSlot() {
             takeInAnswered();
-            while (!slots.tryAcquire()) {
-                awaitSlot();
-                takeInAnswered(); // the request that gave its slot back is done: its outcome is taken in now
+            while (!waitForSlot()) {
+                checkpoint(); // nothing answered for a checkpoint interval: keeps the lease alive through a long retry
+                takeInAnswered();
             }
             try {
+                takeInAnswered(); // the request that gave its slot back is done: its outcome is taken in now
                 while (inFlight.size() >= maxUntakenRequests()) {
                     foldHead();
                 }
@@ -296,8 +307,15 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
                 slots.release();
                 throw e;
             }
-            send(batch);
-            checkpointIfDue();
+        }
+
+        private boolean waitForSlot() {
+            try {
+                return slots.tryAcquire(Math.max(1, settings.checkpointInterval().toMillis()), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ChunkLoadFailedException("interrupted while waiting for a bulk response", true, e);
+            }
         }
 
         private int maxUntakenRequests() {
@@ -333,23 +351,6 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
                 inFlight.removeLast();
                 slots.release();
                 throw e;
-            }
-        }
-
-        /**
-         * Waits up to a checkpoint interval for a request to be answered; when none is, checkpoints what is
-         * acknowledged, which keeps the lease alive through a long retry.
-         */
-        private void awaitSlot() {
-            try {
-                if (slots.tryAcquire(Math.max(1, settings.checkpointInterval().toMillis()), TimeUnit.MILLISECONDS)) {
-                    slots.release(); // only waited for; submit takes it
-                } else {
-                    checkpoint();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ChunkLoadFailedException("interrupted while waiting for a bulk response", true, e);
             }
         }
 
