@@ -122,15 +122,15 @@ public final class PipelineProcess {
                 Clock.systemUTC())) {
             LoaderHandler handler = new LoaderHandler(service, args.get("artifacts"));
             ByteArrayOutputStream response = new ByteArrayOutputStream();
+            // the handler's own window; this process's CPU in it is the account's harness share
             CpuAccount window = new CpuAccount(Long.parseLong(args.get("serverPid")));
             CpuAccount.Snapshot window0 = window.take();
-            long cpu0 = HeapWatch.processCpuNanos();
             long t0 = System.nanoTime();
             long started = System.currentTimeMillis();
             handler.handleRequest(new ByteArrayInputStream(request.getBytes(StandardCharsets.UTF_8)), response, null);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            double cpu = (HeapWatch.processCpuNanos() - cpu0) / 1e9;
             CpuAccount.Spent loading = window.since(window0, 0);
+            double cpu = loading.harness();
             String json = response.toString(StandardCharsets.UTF_8);
             if (!json.contains("\"COMPLETED\"")) {
                 throw new IllegalStateException("the loader did not complete the chunk: " + json);
