@@ -42,6 +42,7 @@ public final class ChunkRecordReader implements Closeable {
     private final InputStream in;
     private final BoundaryScanner scanner;
     private final CsvRecordParser parser;
+    private final byte quote;
     private final int maxRecordBytes;
     private final int maxFieldBytes;
     /** How many bytes one read asks for; also the size of a block of records framed together. */
@@ -111,6 +112,7 @@ public final class ChunkRecordReader implements Closeable {
         this.in = Objects.requireNonNull(in, "in");
         this.scanner = new BoundaryScanner(dialect, startOffset, startLine);
         this.parser = CsvRecordParser.forDialect(dialect);
+        this.quote = (byte) dialect.quote();
         this.maxRecordBytes = limits.maxRecordBytes();
         this.maxFieldBytes = limits.maxFieldBytes();
         this.buf = new byte[readBytes];
@@ -240,7 +242,7 @@ public final class ChunkRecordReader implements Closeable {
         if (end - start > maxRecordBytes) {
             byte[] preview = Arrays.copyOfRange(buf, start, start + OVERSIZE_PREVIEW_BYTES);
             readyOne(new CsvRecord(scanner.recordLine(), scanner.line(), scanner.recordStart(), scanner.recordEnd(),
-                    null, oversize(end - start), preview, 0, preview.length, true));
+                    null, quote, oversize(end - start), preview, 0, preview.length, true));
             return true;
         }
         addFramed(start, end);
@@ -273,7 +275,7 @@ public final class ChunkRecordReader implements Closeable {
         }
         groupSink.start(from, to);
         try {
-            int rows = parser.parseRows(buf, recStart[from], recEnd[to - 1] - recStart[from], groupSink);
+            int rows = parser.parseSpans(buf, recStart[from], recEnd[to - 1] - recStart[from], groupSink);
             return rows == to - from;
         } catch (CsvRecordParser.CsvRecordException e) {
             return false;
@@ -281,7 +283,7 @@ public final class ChunkRecordReader implements Closeable {
     }
 
     /** Turns the rows of a group's single parser call into records, row by row in framing order. */
-    private final class GroupSink implements CsvRecordParser.RowSink {
+    private final class GroupSink implements CsvRecordParser.SpanSink {
         private int next;
         private int end;
 
@@ -291,10 +293,10 @@ public final class ChunkRecordReader implements Closeable {
         }
 
         @Override
-        public void row(String[] fields) {
+        public void row(int[] spans) {
             int r = next++;
             if (r < end && !recBlank[r]) {
-                ready[readyCount++] = record(r, fields, null);
+                ready[readyCount++] = record(r, spans, null);
             }
         }
     }
@@ -303,44 +305,44 @@ public final class ChunkRecordReader implements Closeable {
         if (recEnd[r] - recStart[r] > maxRecordBytes) {
             byte[] preview = Arrays.copyOfRange(buf, recStart[r], recStart[r] + OVERSIZE_PREVIEW_BYTES);
             return new CsvRecord(recLine[r], recNextLine[r], bufOffset + recStart[r], bufOffset + recEnd[r], null,
-                    oversize(recEnd[r] - recStart[r]), preview, 0, preview.length, true);
+                    quote, oversize(recEnd[r] - recStart[r]), preview, 0, preview.length, true);
         }
         capture.clear();
         try {
-            parser.parseRows(buf, recStart[r], recEnd[r] - recStart[r], capture);
+            parser.parseSpans(buf, recStart[r], recEnd[r] - recStart[r], capture);
         } catch (CsvRecordParser.CsvRecordException e) {
             return record(r, null, e.getMessage());
         }
         if (capture.rows != 1) {
             return record(r, null, "the record splits into " + capture.rows + " rows");
         }
-        String[] fields = capture.fields;
+        int[] spans = capture.spans;
         capture.clear();
-        return record(r, fields, null);
+        return record(r, spans, null);
     }
 
     /** The rows the parser hands over for one framed record: one, unless the record is broken. */
-    private static final class RowCapture implements CsvRecordParser.RowSink {
-        private String[] fields;
+    private static final class RowCapture implements CsvRecordParser.SpanSink {
+        private int[] spans;
         private int rows;
 
         void clear() {
-            fields = null;
+            spans = null;
             rows = 0;
         }
 
         @Override
-        public void row(String[] row) {
+        public void row(int[] row) {
             rows++;
-            fields = row;
+            spans = row;
         }
     }
 
-    private CsvRecord record(int r, String[] fields, String problem) {
-        if (fields != null && problem == null) {
-            problem = oversizedField(fields);
+    private CsvRecord record(int r, int[] spans, String problem) {
+        if (spans != null && problem == null) {
+            problem = oversizedField(spans);
             if (problem != null) {
-                fields = null;
+                spans = null;
             }
         }
         int start = recStart[r];
@@ -352,16 +354,15 @@ public final class ChunkRecordReader implements Closeable {
         if (contentEnd > start && buf[contentEnd - 1] == '\r') {
             contentEnd--;
         }
-        return new CsvRecord(recLine[r], recNextLine[r], bufOffset + start, bufOffset + end, fields, problem,
+        return new CsvRecord(recLine[r], recNextLine[r], bufOffset + start, bufOffset + end, spans, quote, problem,
                 buf, start, contentEnd - start, false);
     }
 
-    /** Why a field is over the limit, or null. A field has at least as many UTF-8 bytes as chars, at most 3 times. */
-    private String oversizedField(String[] fields) {
-        for (int i = 0; i < fields.length; i++) {
-            String field = fields[i];
-            if (field != null && field.length() > maxFieldBytes / 3) {
-                long bytes = utf8Length(field);
+    /** Why a field is over the limit, or null. A field's value is at most as long as its bytes in the record. */
+    private String oversizedField(int[] spans) {
+        for (int i = 0, n = FieldSpans.count(spans); i < n; i++) {
+            if (FieldSpans.end(spans, i) - FieldSpans.start(spans, i) > maxFieldBytes) {
+                int bytes = FieldSpans.valueBytes(buf, spans, i, quote);
                 if (bytes > maxFieldBytes) {
                     return "field " + (i + 1) + " is " + bytes + " bytes long, over the limit of " + maxFieldBytes
                             + " bytes";
@@ -369,24 +370,6 @@ public final class ChunkRecordReader implements Closeable {
             }
         }
         return null;
-    }
-
-    private static long utf8Length(String s) {
-        long bytes = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes++;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c)) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
     }
 
     /**
@@ -428,7 +411,7 @@ public final class ChunkRecordReader implements Closeable {
         bufOffset = recordEnd;
         filled = restTo - restFrom;
         scanPos = 0;
-        readyOne(new CsvRecord(recordLine, scanner.line(), recordOffset, recordEnd, null, oversize(size),
+        readyOne(new CsvRecord(recordLine, scanner.line(), recordOffset, recordEnd, null, quote, oversize(size),
                 preview, 0, preview.length, true));
     }
 

@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * Splits already framed CSV records into fields, working on the UTF-8 bytes: the delimiter, the quote and the
- * line breaks are ASCII, so they are found without decoding, and each field becomes a String straight from its
- * bytes (the JDK copies pure-ASCII bytes without decoding them).
+ * line breaks are ASCII, so they are found without decoding, and each field is handed over as where it is in the
+ * bytes ({@link FieldSpans}); only {@link #parseRows} (the header, the tests) makes strings of them.
  *
  * <p>The rules are those jackson-dataformat-csv applied when it split the records (with no escape character, no
  * comments, no trimming) plus the checks that ran over the decoded text before it; a differential test holds the
@@ -36,9 +36,17 @@ import java.util.List;
  */
 final class CsvRecordParser {
 
-    /** Receives parsed rows. */
+    /** Receives parsed rows as strings. */
     interface RowSink {
         void row(String[] fields);
+    }
+
+    /**
+     * Receives parsed rows as where their fields are in the bytes parsed, without decoding them: two ints a field
+     * (see {@link FieldSpans}), in an array of their own that the sink may keep.
+     */
+    interface SpanSink {
+        void row(int[] spans);
     }
 
     private static final byte LF = '\n';
@@ -54,9 +62,9 @@ final class CsvRecordParser {
     private final byte quote;
     /** The largest byte value that can end or disturb an unquoted field: anything above it is plain data. */
     private final byte maxSpecial;
-    private String[] fields = new String[16];
+    /** The current row's fields, two ints each (see {@link FieldSpans}). */
+    private int[] spans = new int[32];
     private int fieldCount;
-    private byte[] unquoted = new byte[256];
 
     private CsvRecordParser(CsvDialect dialect) {
         this.dialect = dialect;
@@ -95,6 +103,15 @@ final class CsvRecordParser {
      *                            before it are to be discarded
      */
     int parseRows(byte[] buf, int off, int len, RowSink sink) {
+        return parseSpans(buf, off, len, spans -> sink.row(FieldSpans.decodeAll(buf, spans, quote)));
+    }
+
+    /**
+     * Parses {@code buf[off, off+len)} as {@link #parseRows} does, but hands each row over as where its fields
+     * are in {@code buf}, decoding nothing: the bytes of a field are what its value is, but for a quoted field with
+     * doubled quotes, which {@link FieldSpans} marks.
+     */
+    int parseSpans(byte[] buf, int off, int len, SpanSink sink) {
         int end = off + len;
         int invalid = StrictUtf8.firstInvalid(buf, off, end);
         if (invalid >= 0) {
@@ -112,7 +129,7 @@ final class CsvRecordParser {
      * The rows of {@code buf[from, to)}, valid UTF-8. Throws at the first error in the structure, and at a NUL,
      * byte-order mark or misplaced quote with a message that the caller replaces by the first of them in the text.
      */
-    private int split(byte[] buf, int from, int to, RowSink sink) {
+    private int split(byte[] buf, int from, int to, SpanSink sink) {
         if (from == to) {
             return 0;
         }
@@ -126,7 +143,7 @@ final class CsvRecordParser {
             // i is at the start of a field, possibly at the end of the input (after a delimiter)
             int lineBreak;
             if (i == to) {
-                addField("");
+                addField(to, to, false);
                 lineBreak = to;
             } else if (buf[i] == quote) {
                 int close = quotedFieldEnd(buf, i + 1, to);
@@ -187,13 +204,13 @@ final class CsvRecordParser {
                     }
                     i++;
                 }
-                addField(i == start ? "" : new String(buf, start, i - start, StandardCharsets.UTF_8));
+                addField(start, i, false);
             }
             if (lineBreak < 0) {
                 i++; // past the delimiter: another field follows, empty at the end of the input
                 continue;
             }
-            sink.row(Arrays.copyOf(fields, fieldCount));
+            sink.row(Arrays.copyOf(spans, fieldCount * 2));
             fieldCount = 0;
             rows++;
             if (lineBreak == to) {
@@ -238,35 +255,17 @@ final class CsvRecordParser {
             }
             i++;
         }
-        if (doubled == 0) {
-            addField(i == from ? "" : new String(buf, from, i - from, StandardCharsets.UTF_8));
-        } else {
-            addField(withoutDoubledQuotes(buf, from, i, i - from - doubled));
-        }
+        addField(from, i, doubled > 0);
         return i;
     }
 
-    private String withoutDoubledQuotes(byte[] buf, int from, int to, int length) {
-        if (unquoted.length < length) {
-            unquoted = new byte[Math.max(length, unquoted.length * 2)];
+    private void addField(int start, int end, boolean doubledQuotes) {
+        if (fieldCount * 2 == spans.length) {
+            spans = Arrays.copyOf(spans, spans.length * 2);
         }
-        byte[] out = unquoted;
-        int n = 0;
-        for (int i = from; i < to; i++) {
-            byte b = buf[i];
-            out[n++] = b;
-            if (b == quote) {
-                i++; // the second quote of the pair
-            }
-        }
-        return new String(out, 0, n, StandardCharsets.UTF_8);
-    }
-
-    private void addField(String field) {
-        if (fieldCount == fields.length) {
-            fields = Arrays.copyOf(fields, fieldCount * 2);
-        }
-        fields[fieldCount++] = field;
+        spans[fieldCount * 2] = start;
+        spans[fieldCount * 2 + 1] = doubledQuotes ? ~end : end;
+        fieldCount++;
     }
 
     private static boolean isBom(byte[] buf, int i, int to) {

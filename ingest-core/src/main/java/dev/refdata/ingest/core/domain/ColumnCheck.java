@@ -17,7 +17,7 @@ public enum ColumnCheck {
     }
 
     /** Why {@code value} fails this check, or {@code null} when it passes. */
-    public String problem(String value) {
+    public String problem(CharSequence value) {
         return switch (this) {
             case NONE -> null;
             case ISIN -> Isin.problem(value);

@@ -27,7 +27,7 @@ public final class Isin {
             }
         }
         char last = candidate.charAt(11);
-        return isDigit(last) && checkDigit(candidate.subSequence(0, 11)) == last - '0';
+        return isDigit(last) && luhnCheckDigit(candidate) == last - '0';
     }
 
     /** Why {@code candidate} is not a valid ISIN, or {@code null} when it is one. */
@@ -55,35 +55,43 @@ public final class Isin {
         if (first11.length() != 11) {
             throw new IllegalArgumentException("need the 11 characters before the check digit");
         }
-        // Expand letters to two digits, then Luhn from the rightmost digit, doubling every second one.
-        int[] digits = new int[22];
-        int n = 0;
-        for (int i = 0; i < 11; i++) {
-            char c = first11.charAt(i);
+        return luhnCheckDigit(first11);
+    }
+
+    /**
+     * The check digit of the first 11 characters of {@code s}: letters expanded to two digits, then Luhn from the
+     * rightmost digit, doubling every second one (walked from the right, so nothing is stored).
+     */
+    private static int luhnCheckDigit(CharSequence s) {
+        int sum = 0;
+        boolean doubleIt = true;
+        for (int i = 10; i >= 0; i--) {
+            char c = s.charAt(i);
+            int value;
             if (isDigit(c)) {
-                digits[n++] = c - '0';
+                value = c - '0';
             } else if (isUpperLetter(c)) {
-                int v = c - 'A' + 10;
-                digits[n++] = v / 10;
-                digits[n++] = v % 10;
+                value = c - 'A' + 10;
             } else {
                 throw new IllegalArgumentException("not an ISIN character: '" + c + "'");
             }
-        }
-        int sum = 0;
-        boolean doubleIt = true;
-        for (int i = n - 1; i >= 0; i--) {
-            int d = digits[i];
-            if (doubleIt) {
-                d *= 2;
-                if (d > 9) {
-                    d -= 9;
-                }
+            if (value >= 10) {
+                sum += luhnDigit(value % 10, doubleIt);
+                doubleIt = !doubleIt;
+                value /= 10;
             }
-            sum += d;
+            sum += luhnDigit(value, doubleIt);
             doubleIt = !doubleIt;
         }
         return (10 - sum % 10) % 10;
+    }
+
+    private static int luhnDigit(int digit, boolean doubled) {
+        if (!doubled) {
+            return digit;
+        }
+        int d = digit * 2;
+        return d > 9 ? d - 9 : d;
     }
 
     private static boolean isUpperLetter(char c) {

@@ -130,6 +130,26 @@ public final class BulkBuffer {
         length = JsonStrings.write(value, bytes, length);
     }
 
+    /**
+     * UTF-8 text, valid, written as the inside of a JSON string (no quotes): its bytes as they are but for the
+     * escapes {@link JsonStrings} writes.
+     */
+    void writeJsonStringContent(byte[] utf8, int from, int to) {
+        ensure((to - from) * 6); // at most a six-byte escape a byte
+        length = JsonStrings.writeContent(utf8, from, to, bytes, length);
+    }
+
+    /** UTF-8 text, valid, written as a quoted JSON string: {@link #writeJsonStringContent} between quotes. */
+    void writeJsonString(byte[] utf8, int from, int to) {
+        ensure((to - from) * 6 + 2);
+        byte[] out = bytes;
+        int pos = length;
+        out[pos++] = '"';
+        pos = JsonStrings.writeContent(utf8, from, to, out, pos);
+        out[pos++] = '"';
+        length = pos;
+    }
+
     private void ensure(int more) {
         if (length + more > bytes.length) {
             bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));

@@ -1,6 +1,7 @@
 package dev.refdata.ingest.core.load;
 
 import dev.refdata.ingest.core.csv.CsvRecord;
+import dev.refdata.ingest.core.domain.ColumnCheck;
 import dev.refdata.ingest.core.domain.ColumnSpec;
 import dev.refdata.ingest.core.domain.ColumnType;
 import dev.refdata.ingest.core.domain.DatasetSpec;
@@ -26,6 +27,12 @@ import java.util.Objects;
  * field's quoted name and separator, the {@code ingest} block up to the line number) is encoded once per
  * converter, and only the values are encoded per record ({@link JsonStrings}). The bytes are the ones Jackson's
  * generator wrote before, but for characters beyond U+FFFF (UTF-8 now, escapes before).
+ *
+ * <p>Values are read where they are in the record's UTF-8 bytes, never made into strings: a string cell is
+ * measured by its bytes and copied into the JSON with only its escapes added, and a typed cell that is plain
+ * ASCII is checked through a {@link CharSequence} view of its bytes. A cell that holds anything else (a
+ * character beyond ASCII in a typed column, doubled quotes) is decoded to a string first, so every rule is
+ * applied to exactly the value the CSV holds.
  */
 public final class DocumentConverter {
 
@@ -62,7 +69,13 @@ public final class DocumentConverter {
     private final byte[] ingestFirst;
     private final byte[] ingestNext;
 
+    /** A view of one plain-ASCII cell's bytes, reused cell after cell. */
+    private final AsciiView view = new AsciiView();
+    private final byte[] idParts;
+
     private Operation lastOperation;
+    /** The record of the last id, which {@link #lastId()} decodes when asked. */
+    private CsvRecord lastIdRecord;
     private String lastId;
     private long lastVersion;
 
@@ -91,6 +104,7 @@ public final class DocumentConverter {
             }
         }
         this.idPositions = spec.idColumns().stream().mapToInt(layout::positionOf).toArray();
+        this.idParts = utf8(ID_SEPARATOR);
         this.versionPosition = spec.version().map(c -> layout.positionOf(c.name())).orElse(-1);
         this.versionType = spec.version().map(ColumnSpec::type).orElse(null);
         this.operationPosition = spec.operation().map(layout::positionOf).orElse(-1);
@@ -119,6 +133,9 @@ public final class DocumentConverter {
 
     /** The document id of the last record appended or identified. */
     public String lastId() {
+        if (lastId == null && lastIdRecord != null) {
+            lastId = id(lastIdRecord);
+        }
         return lastId;
     }
 
@@ -142,11 +159,11 @@ public final class DocumentConverter {
             return "expected " + width + " columns, found " + record.fieldCount();
         }
         Operation op = Operation.UPSERT;
-        if (operationPosition >= 0) {
-            String value = record.field(operationPosition).trim();
-            if (value.equalsIgnoreCase("delete")) {
+        if (operationPosition >= 0 && !record.fieldIsEmpty(operationPosition)) {
+            CharSequence value = trim(text(record, operationPosition));
+            if (equalsIgnoreCase(value, "delete")) {
                 op = Operation.DELETE;
-            } else if (!value.isEmpty() && !value.equalsIgnoreCase("upsert")) {
+            } else if (value.length() > 0 && !equalsIgnoreCase(value, "upsert")) {
                 return "column '" + spec.operation().orElseThrow() + "': unknown operation '" + value
                         + "' (expected upsert, delete or empty)";
             }
@@ -155,14 +172,13 @@ public final class DocumentConverter {
         if (problem != null) {
             return problem;
         }
-        String id = id(record);
-        // a char is at most three UTF-8 bytes: only a long id needs encoding to be measured
-        if (id.length() * 3 > MAX_ID_BYTES && id.getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
+        if (idBytes(record) > MAX_ID_BYTES) {
             return "the document id is longer than " + MAX_ID_BYTES + " bytes";
         }
-        lastVersion = versionPosition >= 0 ? version(record.field(versionPosition)) : -1;
+        lastVersion = versionPosition >= 0 ? version(text(record, versionPosition)) : -1;
         lastOperation = op;
-        lastId = id;
+        lastIdRecord = record;
+        lastId = null;
         return null;
     }
 
@@ -177,7 +193,7 @@ public final class DocumentConverter {
             return problem;
         }
         buffer.beginItem();
-        writeAction(buffer, lastOperation, lastId, lastVersion);
+        writeAction(buffer, lastOperation, record, lastVersion);
         if (lastOperation == Operation.UPSERT) {
             writeDocument(buffer, record);
         }
@@ -188,8 +204,8 @@ public final class DocumentConverter {
     private String validate(CsvRecord record, Operation op) {
         for (int i = 0; i < columns.length; i++) {
             ColumnSpec column = columns[i];
-            String value = record.field(positions[i]);
-            if (value.isEmpty()) {
+            int position = positions[i];
+            if (record.fieldIsEmpty(position)) {
                 if (column.required()) {
                     return "column '" + column.name() + "' is required but empty";
                 }
@@ -198,10 +214,15 @@ public final class DocumentConverter {
             if (op == Operation.DELETE && !isKeyColumn(i)) {
                 continue; // a delete needs only its id and version
             }
-            if (value.length() > column.maxLength()) {
-                return "column '" + column.name() + "' holds " + value.length() + " characters, more than its limit of "
+            int length = charLength(record, position, column.maxLength());
+            if (length > column.maxLength()) {
+                return "column '" + column.name() + "' holds " + length + " characters, more than its limit of "
                         + column.maxLength();
             }
+            if (column.type() == ColumnType.STRING && column.check() == ColumnCheck.NONE) {
+                continue; // any text of that length: nothing to look at
+            }
+            CharSequence value = text(record, position);
             String problem = typeProblem(column, value);
             if (problem != null) {
                 return "column '" + column.name() + "': " + problem;
@@ -212,6 +233,88 @@ public final class DocumentConverter {
             }
         }
         return null;
+    }
+
+    /**
+     * The cell's length in chars (UTF-16 units, as {@code String.length()} counts), exactly when it may be over
+     * {@code limit}: a UTF-8 cell has at least as many bytes as chars, so one within the limit in bytes is not
+     * counted.
+     */
+    private static int charLength(CsvRecord record, int position, int limit) {
+        int start = record.fieldStart(position);
+        int end = record.fieldEnd(position);
+        if (end - start <= limit) {
+            return end - start;
+        }
+        if (record.fieldHasDoubledQuotes(position)) {
+            return record.field(position).length();
+        }
+        byte[] bytes = record.block();
+        int chars = 0;
+        for (int i = start; i < end; i++) {
+            int b = bytes[i];
+            if ((b & 0xC0) != 0x80) {
+                chars += (b & 0xF8) == 0xF0 ? 2 : 1; // a four-byte sequence is a surrogate pair
+            }
+        }
+        return chars;
+    }
+
+    /**
+     * The cell's value as text to check: a view of its bytes when they are plain ASCII (valid until the next call),
+     * else the decoded string.
+     */
+    private CharSequence text(CsvRecord record, int position) {
+        if (!record.fieldHasDoubledQuotes(position)) {
+            byte[] bytes = record.block();
+            int start = record.fieldStart(position);
+            int end = record.fieldEnd(position);
+            int i = start;
+            while (i < end && bytes[i] >= 0) {
+                i++;
+            }
+            if (i == end) {
+                return view.of(bytes, start, end);
+            }
+        }
+        return record.field(position);
+    }
+
+    /** {@code String.trim()} for either kind of text: chars up to the space cut from both ends. */
+    private static CharSequence trim(CharSequence value) {
+        int start = 0;
+        int end = value.length();
+        while (start < end && value.charAt(start) <= ' ') {
+            start++;
+        }
+        while (end > start && value.charAt(end - 1) <= ' ') {
+            end--;
+        }
+        return start == 0 && end == value.length() ? value : value.subSequence(start, end);
+    }
+
+    /**
+     * {@code String.equalsIgnoreCase} for either kind of text: a string is asked itself (beyond ASCII, it matches
+     * more than letters' cases: U+017F, the long s, equals {@code s}); an ASCII view is compared by ASCII case.
+     */
+    private static boolean equalsIgnoreCase(CharSequence value, String word) {
+        if (value instanceof String s) {
+            return s.equalsIgnoreCase(word);
+        }
+        int n = word.length();
+        if (value.length() != n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                c = (char) (c + ('a' - 'A'));
+            }
+            if (c != word.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean isKeyColumn(int columnIndex) {
@@ -227,13 +330,13 @@ public final class DocumentConverter {
         return false;
     }
 
-    private static String typeProblem(ColumnSpec column, String value) {
+    private static String typeProblem(ColumnSpec column, CharSequence value) {
         try {
             switch (column.type()) {
                 case STRING -> {
                     return null;
                 }
-                case INTEGER -> Long.parseLong(value);
+                case INTEGER -> parseLong(value);
                 case DECIMAL -> {
                     if (!isPlainDecimal(value)) {
                         return "'" + shorten(value) + "' is not a decimal number";
@@ -241,7 +344,7 @@ public final class DocumentConverter {
                     // digits, an optional sign and at most one point: always a valid BigDecimal, no need to build one
                 }
                 case BOOLEAN -> {
-                    if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+                    if (!equalsIgnoreCase(value, "true") && !equalsIgnoreCase(value, "false")) {
                         return "'" + shorten(value) + "' is not a boolean (true or false)";
                     }
                 }
@@ -265,8 +368,13 @@ public final class DocumentConverter {
         }
     }
 
+    /** {@code Long.parseLong} of either kind of text. */
+    private static long parseLong(CharSequence value) {
+        return value instanceof String s ? Long.parseLong(s) : Long.parseLong(value, 0, value.length(), 10);
+    }
+
     /** Digits with an optional sign and one decimal point: what JSON and OpenSearch accept as written. */
-    private static boolean isPlainDecimal(String value) {
+    private static boolean isPlainDecimal(CharSequence value) {
         int i = value.charAt(0) == '-' ? 1 : 0;
         boolean digits = false;
         boolean point = false;
@@ -283,8 +391,9 @@ public final class DocumentConverter {
         return digits;
     }
 
-    private static String shorten(String value) {
-        return value.length() <= 64 ? value : value.substring(0, 61) + "...";
+    private static String shorten(CharSequence value) {
+        String text = value.toString();
+        return text.length() <= 64 ? text : text.substring(0, 61) + "...";
     }
 
     private String id(CsvRecord record) {
@@ -301,10 +410,19 @@ public final class DocumentConverter {
         return sb.toString();
     }
 
+    /** The UTF-8 length of the record's document id. */
+    private int idBytes(CsvRecord record) {
+        int bytes = (idPositions.length - 1) * idParts.length;
+        for (int position : idPositions) {
+            bytes += record.fieldValueBytes(position);
+        }
+        return bytes;
+    }
+
     /** External versions are non-negative longs: a timestamp becomes epoch milliseconds. */
-    private long version(String value) {
+    private long version(CharSequence value) {
         if (versionType == ColumnType.INTEGER) {
-            return Long.parseLong(value);
+            return parseLong(value);
         }
         long millis = IsoDates.epochMillis(value);
         if (millis != IsoDates.NOT_SIMPLE) {
@@ -313,9 +431,16 @@ public final class DocumentConverter {
         return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
     }
 
-    private static void writeAction(BulkBuffer out, Operation op, String id, long version) {
+    private void writeAction(BulkBuffer out, Operation op, CsvRecord record, long version) {
         out.write(op == Operation.DELETE ? DELETE_ACTION : INDEX_ACTION);
-        out.writeJsonString(id);
+        out.write('"');
+        for (int i = 0; i < idPositions.length; i++) {
+            if (i > 0) {
+                out.writeJsonStringContent(idParts, 0, idParts.length);
+            }
+            writeContent(out, record, idPositions[i]);
+        }
+        out.write('"');
         if (version >= 0) {
             out.write(VERSION);
             out.writeLong(version);
@@ -327,21 +452,76 @@ public final class DocumentConverter {
     private void writeDocument(BulkBuffer out, CsvRecord record) {
         boolean first = true;
         for (int i = 0; i < columns.length; i++) {
-            String value = record.field(positions[i]);
-            if (value.isEmpty()) {
+            int position = positions[i];
+            if (record.fieldIsEmpty(position)) {
                 continue;
             }
             out.write(first ? firstNames[i] : nextNames[i]);
             first = false;
             switch (columns[i].type()) {
-                case STRING, DATE, TIMESTAMP -> out.writeJsonString(value);
-                case INTEGER -> out.writeLong(Long.parseLong(value));
-                case DECIMAL -> out.writeAscii(value); // a plain decimal (checked): digits, sign, point
-                case BOOLEAN -> out.write(value.equalsIgnoreCase("true") ? TRUE : FALSE);
+                case STRING, DATE, TIMESTAMP -> {
+                    if (record.fieldHasDoubledQuotes(position)) {
+                        out.writeJsonString(record.field(position));
+                    } else {
+                        out.writeJsonString(record.block(), record.fieldStart(position), record.fieldEnd(position));
+                    }
+                }
+                case INTEGER -> out.writeLong(parseLong(text(record, position)));
+                case DECIMAL -> writeContent(out, record, position); // a plain decimal (checked): digits, sign, point
+                case BOOLEAN -> out.write(equalsIgnoreCase(text(record, position), "true") ? TRUE : FALSE);
             }
         }
         out.write(first ? ingestFirst : ingestNext);
         out.writeLong(record.line());
         out.write(END_DOCUMENT);
+    }
+
+    /** The cell's value as the inside of a JSON string, from its bytes. */
+    private static void writeContent(BulkBuffer out, CsvRecord record, int position) {
+        if (record.fieldHasDoubledQuotes(position)) {
+            byte[] value = utf8(record.field(position));
+            out.writeJsonStringContent(value, 0, value.length);
+        } else {
+            out.writeJsonStringContent(record.block(), record.fieldStart(position), record.fieldEnd(position));
+        }
+    }
+
+    /**
+     * A plain-ASCII cell's bytes read as chars, without copying them: what the checks of typed cells read. One
+     * instance is pointed at cell after cell; {@link #subSequence} and {@link #toString} make strings.
+     */
+    private static final class AsciiView implements CharSequence {
+        private byte[] bytes;
+        private int start;
+        private int length;
+
+        AsciiView of(byte[] bytes, int start, int end) {
+            this.bytes = bytes;
+            this.start = start;
+            this.length = end - start;
+            return this;
+        }
+
+        @Override
+        public int length() {
+            return length;
+        }
+
+        @Override
+        public char charAt(int index) {
+            Objects.checkIndex(index, length);
+            return (char) bytes[start + index];
+        }
+
+        @Override
+        public CharSequence subSequence(int from, int to) {
+            Objects.checkFromToIndex(from, to, length);
+            return new String(bytes, start + from, to - from, StandardCharsets.US_ASCII);
+        }
+
+        @Override
+        public String toString() {
+            return new String(bytes, start, length, StandardCharsets.US_ASCII);
+        }
     }
 }

@@ -21,7 +21,7 @@ final class IsoDates {
     }
 
     /** Whether {@code s} is exactly {@code yyyy-MM-dd} (four-digit year) and a real date. */
-    static boolean isSimpleDate(String s) {
+    static boolean isSimpleDate(CharSequence s) {
         return s.length() == 10 && epochDay(s, 0) != NOT_SIMPLE;
     }
 
@@ -30,7 +30,7 @@ final class IsoDates {
      * {@code OffsetDateTime.parse(s, ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli()} gives them; or
      * {@link #NOT_SIMPLE}.
      */
-    static long epochMillis(String s) {
+    static long epochMillis(CharSequence s) {
         int n = s.length();
         if (n < 20 || s.charAt(10) != 'T' || s.charAt(13) != ':' || s.charAt(16) != ':') {
             return NOT_SIMPLE;
@@ -79,7 +79,7 @@ final class IsoDates {
     }
 
     /** The epoch day of the {@code yyyy-MM-dd} at {@code at}, or {@link #NOT_SIMPLE}. */
-    private static long epochDay(String s, int at) {
+    private static long epochDay(CharSequence s, int at) {
         if (s.charAt(at + 4) != '-' || s.charAt(at + 7) != '-') {
             return NOT_SIMPLE;
         }
@@ -110,7 +110,7 @@ final class IsoDates {
     }
 
     /** The two decimal digits at {@code at}, or -1. */
-    private static int twoDigits(String s, int at) {
+    private static int twoDigits(CharSequence s, int at) {
         char a = s.charAt(at);
         char b = s.charAt(at + 1);
         if (a < '0' || a > '9' || b < '0' || b > '9') {

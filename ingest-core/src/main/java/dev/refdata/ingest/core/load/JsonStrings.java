@@ -57,6 +57,37 @@ final class JsonStrings {
         return pos;
     }
 
+    /**
+     * Writes valid UTF-8 {@code src[from, to)} as the inside of a JSON string at {@code out[at]}, with the bytes
+     * {@link #write} gives for the string it decodes to: every byte as it is but for {@code "}, {@code \\} and
+     * the control characters, which are escaped. {@code out} must have room for {@code (to - from) * 6} bytes.
+     *
+     * @return the position just past the last byte written
+     */
+    static int writeContent(byte[] src, int from, int to, byte[] out, int at) {
+        int pos = at;
+        for (int i = from; i < to; i++) {
+            byte b = src[i];
+            if (ESCAPED[b & 0xFF]) {
+                pos = escape((char) b, out, pos);
+            } else {
+                out[pos++] = b; // a byte of a multi-byte sequence is never escaped
+            }
+        }
+        return pos;
+    }
+
+    /** The bytes {@link #writeContent} escapes: {@code "}, {@code \\} and the control characters. */
+    private static final boolean[] ESCAPED = new boolean[256];
+
+    static {
+        for (int b = 0; b < 0x20; b++) {
+            ESCAPED[b] = true;
+        }
+        ESCAPED['"'] = true;
+        ESCAPED['\\'] = true;
+    }
+
     private static int escape(char c, byte[] out, int pos) {
         byte letter;
         switch (c) {
