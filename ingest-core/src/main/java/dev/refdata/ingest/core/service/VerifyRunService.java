@@ -274,6 +274,10 @@ public final class VerifyRunService implements VerifyRunUseCase {
          * offered to {@link WinningRecords} chunk after chunk in the plan's order, so winners, ties and counts are
          * those of one sequential pass. The sample is a {@link PlaceSample}: the upserts with the smallest
          * seeded hash of their place, which no thread timing can change.
+         * <p>
+         * The refresh that makes the loaded documents countable is asked for on a thread of its own as the reading
+         * starts: it is the server's work (writing out what it holds in memory) and the reading is ours, so the
+         * two overlap. Nothing writes to the index any more, so an earlier refresh sees the same documents.
          */
         private void reconcileIndex(List<ChunkDefinition> definitions, ChunkCounters totals) {
             WinningRecords winners = new WinningRecords((int) Math.min(Integer.MAX_VALUE / 4, totals.read()));
@@ -282,12 +286,15 @@ public final class VerifyRunService implements VerifyRunUseCase {
             List<PlaceSample<Sampled>> samples = new ArrayList<>();
             long upserts = 0;
             int threads = Math.max(1, Math.min(definitions.size(), readThreads));
-            ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
+            String index = run.targetIndex();
+            ExecutorService pool = Executors.newFixedThreadPool(threads + 1, task -> {
                 Thread t = new Thread(task, "verify-" + run.id().value() + "-reader");
                 t.setDaemon(true);
                 return t;
             });
+            Future<?> refreshed;
             try {
+                refreshed = pool.submit(() -> indices.refresh(index));
                 Deque<Future<ChunkReading>> ahead = new ArrayDeque<>();
                 int next = 0;
                 for (int i = 0; i < definitions.size(); i++) {
@@ -300,12 +307,11 @@ public final class VerifyRunService implements VerifyRunUseCase {
                     samples.add(reading.sample());
                     upserts += reading.upserts();
                 }
+                await(refreshed, "refreshing " + index);
             } finally {
                 pool.shutdownNow();
             }
             List<Sampled> sample = PlaceSample.merge(samples, room).stream().map(PlaceSample.Entry::value).toList();
-            String index = run.targetIndex();
-            indices.refresh(index);
             long present = winners.present();
             long ambiguous = winners.ambiguous();
             long withRunId = indices.countWhere(index, DatasetSpec.INGEST_FIELD + ".run_id", run.id().value());
@@ -374,20 +380,25 @@ public final class VerifyRunService implements VerifyRunUseCase {
         }
 
         private ChunkReading awaitReading(Future<ChunkReading> reading) {
+            return await(reading, "reading the input of run " + run.id() + " again");
+        }
+
+        /** The task's result, or what it threw (unchecked as it was, e.g. "cannot read <object> again to verify it"). */
+        private <T> T await(Future<T> task, String doing) {
             try {
-                return reading.get();
+                return task.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while reading the input of run " + run.id() + " again", e);
+                throw new IllegalStateException("interrupted while " + doing, e);
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof RuntimeException unchecked) {
-                    throw unchecked; // e.g. "cannot read <object> again to verify it"
+                    throw unchecked;
                 }
                 if (cause instanceof Error error) {
                     throw error;
                 }
-                throw new IllegalStateException("reading the input of run " + run.id() + " again failed", cause);
+                throw new IllegalStateException(doing + " failed", cause);
             }
         }
 
