@@ -19,6 +19,7 @@ import dev.refdata.ingest.core.port.in.PlanRunResult;
 import dev.refdata.ingest.core.port.in.VerifyRunCommand;
 import dev.refdata.ingest.core.port.in.VerifyRunResult;
 import dev.refdata.ingest.core.port.out.ChunkLedger;
+import dev.refdata.ingest.core.port.out.IndexAdmin;
 import dev.refdata.ingest.core.port.out.ObjectStore;
 import dev.refdata.ingest.core.port.out.RunStore;
 import dev.refdata.ingest.core.port.out.SearchSink;
@@ -147,14 +148,17 @@ public final class PipelineProcess {
                                   int chunkConcurrency, FirstBulk firstBulk) throws Exception {
         String artifacts = args.get("artifacts");
         DatasetCatalog datasets = DatasetCatalog.builtIn();
+        TimedIndexAdmin adminTime = new TimedIndexAdmin();
+        IndexAdmin admin = adminTime.wrap(search.admin());
         long cpu0 = HeapWatch.processCpuNanos();
         long t0 = System.nanoTime();
         long started = System.currentTimeMillis();
-        PlanRunResult plan = new PlanRunService(objects, runs, search.admin(), datasets,
+        PlanRunResult plan = new PlanRunService(objects, runs, admin, datasets,
                 new PlanRunSettings(artifacts, ZoneOffset.UTC, Long.parseLong(args.get("chunkBytes"))), Clock.systemUTC())
                 .plan(new PlanRunCommand(RunSource.object(args.get("bucket"), args.get("key")), "instruments",
                         LocalDate.parse(args.get("businessDate")), null, RunMode.FULL, null, null));
         long t1 = System.nanoTime();
+        String planAdmin = adminTime.takeJson("planAdminMs");
         List<ChunkDefinition> chunks = runs.chunkDefinitions(plan.runId());
         ExecutorService pool = Executors.newFixedThreadPool(chunkConcurrency);
         AtomicLong indexed = new AtomicLong();
@@ -181,18 +185,19 @@ public final class PipelineProcess {
             pool.shutdownNow();
         }
         long t2 = System.nanoTime();
-        VerifyRunResult verified = new VerifyRunService(objects, runs, search.admin(), datasets, artifacts,
+        VerifyRunResult verified = new VerifyRunService(objects, runs, admin, datasets, artifacts,
                 Clock.systemUTC()).verify(VerifyRunCommand.strict(plan.runId()));
         long t3 = System.nanoTime();
+        String verifyAdmin = adminTime.takeJson("verifyAdminMs");
         if (!verified.succeeded()) {
             throw new IllegalStateException("verification failed: " + verified);
         }
         return String.format(Locale.ROOT, "\"handlerStartedEpochMs\":%d,\"seconds\":%.3f,\"planSeconds\":%.3f,"
                         + "\"loadSeconds\":%.3f,\"verifySeconds\":%.3f,\"cpuSeconds\":%.2f,\"chunks\":%d,"
-                        + "\"indexed\":%d,\"expected\":%d,\"targetIndex\":\"%s\",\"alias\":\"%s\",\"bulkRequests\":%d",
+                        + "\"indexed\":%d,\"expected\":%d,\"targetIndex\":\"%s\",\"alias\":\"%s\",\"bulkRequests\":%d,%s,%s",
                 started, (t3 - t0) / 1e9, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
                 (HeapWatch.processCpuNanos() - cpu0) / 1e9, chunks.size(), indexed.get(), plan.expectedRecords(),
-                plan.targetIndex(), plan.alias(), firstBulk.calls());
+                plan.targetIndex(), plan.alias(), firstBulk.calls(), planAdmin, verifyAdmin);
     }
 
     /**
