@@ -118,7 +118,7 @@ public final class CsvRecord {
 
     /**
      * Whether the field's bytes hold doubled quotes ({@code ""} inside a quoted field), each of which stands for
-     * one {@link #quote()} of the value: only then are the bytes not the value as they stand.
+     * one quote of the value: only then are the bytes not the value as they stand.
      */
     public boolean fieldHasDoubledQuotes(int index) {
         checkField(index);
@@ -129,11 +129,6 @@ public final class CsvRecord {
     public int fieldValueBytes(int index) {
         checkField(index);
         return FieldSpans.valueBytes(rawBlock, spans, index, quote);
-    }
-
-    /** The dialect's quote character, as a byte. */
-    public byte quote() {
-        return quote;
     }
 
     /** A field index out of range fails on the spans themselves, two ints a field. */

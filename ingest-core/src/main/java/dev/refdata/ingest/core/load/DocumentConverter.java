@@ -71,7 +71,8 @@ public final class DocumentConverter {
 
     /** A view of one plain-ASCII cell's bytes, reused cell after cell. */
     private final AsciiView view = new AsciiView();
-    private final byte[] idParts;
+    /** {@link #ID_SEPARATOR} in UTF-8. */
+    private final byte[] idSeparator;
 
     private Operation lastOperation;
     /** The record of the last id, which {@link #lastId()} decodes when asked. */
@@ -104,7 +105,7 @@ public final class DocumentConverter {
             }
         }
         this.idPositions = spec.idColumns().stream().mapToInt(layout::positionOf).toArray();
-        this.idParts = utf8(ID_SEPARATOR);
+        this.idSeparator = utf8(ID_SEPARATOR);
         this.versionPosition = spec.version().map(c -> layout.positionOf(c.name())).orElse(-1);
         this.versionType = spec.version().map(ColumnSpec::type).orElse(null);
         this.operationPosition = spec.operation().map(layout::positionOf).orElse(-1);
@@ -412,7 +413,7 @@ public final class DocumentConverter {
 
     /** The UTF-8 length of the record's document id. */
     private int idBytes(CsvRecord record) {
-        int bytes = (idPositions.length - 1) * idParts.length;
+        int bytes = (idPositions.length - 1) * idSeparator.length;
         for (int position : idPositions) {
             bytes += record.fieldValueBytes(position);
         }
@@ -436,7 +437,7 @@ public final class DocumentConverter {
         out.write('"');
         for (int i = 0; i < idPositions.length; i++) {
             if (i > 0) {
-                out.writeJsonStringContent(idParts, 0, idParts.length);
+                out.writeJsonStringContent(idSeparator, 0, idSeparator.length);
             }
             writeContent(out, record, idPositions[i]);
         }

@@ -288,7 +288,7 @@ public final class VerifyRunService implements VerifyRunUseCase {
             int threads = Math.max(1, Math.min(definitions.size(), readThreads));
             String index = run.targetIndex();
             ExecutorService pool = Executors.newFixedThreadPool(threads + 1, task -> {
-                Thread t = new Thread(task, "verify-" + run.id().value() + "-reader");
+                Thread t = new Thread(task, "verify-" + run.id().value() + "-worker"); // reads a chunk, or refreshes
                 t.setDaemon(true);
                 return t;
             });
