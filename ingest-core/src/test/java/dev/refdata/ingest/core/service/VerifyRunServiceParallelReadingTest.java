@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refdata.ingest.core.csv.ChunkRecordReader;
 import dev.refdata.ingest.core.csv.CsvRecord;
 import dev.refdata.ingest.core.csv.RecordLimits;
-import dev.refdata.ingest.core.domain.ByteRange;
 import dev.refdata.ingest.core.domain.ChunkDefinition;
 import dev.refdata.ingest.core.domain.DatasetSpec;
 import dev.refdata.ingest.core.domain.HeaderLayout;
-import dev.refdata.ingest.core.domain.ObjectInfo;
 import dev.refdata.ingest.core.domain.ObjectRef;
 import dev.refdata.ingest.core.domain.RunMode;
 import dev.refdata.ingest.core.domain.RunRecord;
@@ -43,19 +41,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -209,48 +205,9 @@ class VerifyRunServiceParallelReadingTest {
     @Test
     void theRefreshIsAskedForWhileTheChunksAreReadAgainAndTheCountWaitsForIt() {
         // every read waits (a while at most) for the refresh to be asked for, and notes when it ends
-        ObjectStore store = new ObjectStore() {
-            @Override
-            public InputStream openRange(ObjectRef ref, ByteRange range) {
-                try {
-                    indices.refreshAsked.await(2, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return new FilterInputStream(objects.openRange(ref, range)) {
-                    private boolean closed;
-
-                    @Override
-                    public void close() throws IOException {
-                        super.close();
-                        if (!closed) { // closed by the reader and by its caller
-                            closed = true;
-                            indices.events.add("read again");
-                        }
-                    }
-                };
-            }
-
-            @Override
-            public ObjectInfo describe(ObjectRef ref) {
-                return objects.describe(ref);
-            }
-
-            @Override
-            public Stream<ObjectInfo> list(String bucket, String prefix) {
-                return objects.list(bucket, prefix);
-            }
-
-            @Override
-            public void put(ObjectRef ref, byte[] content, String contentType) {
-                objects.put(ref, content, contentType);
-            }
-
-            @Override
-            public ObjectUpload startUpload(ObjectRef ref, String contentType) {
-                return objects.startUpload(ref, contentType);
-            }
-        };
+        ControlledReadsObjectStore store = new ControlledReadsObjectStore(objects)
+                .readsWaitFor(indices.refreshAsked, Duration.ofSeconds(2))
+                .onEachClose(() -> indices.events.add("read again"));
         indices.events.clear();
 
         VerifyRunResult result = verifyAgain(store, 2);

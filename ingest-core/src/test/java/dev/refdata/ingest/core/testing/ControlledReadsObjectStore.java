@@ -8,6 +8,7 @@ import dev.refdata.ingest.core.port.out.ObjectStore;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -17,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * An object store over another whose ranged reads can be ordered or broken: a held-back range delivers nothing
  * until another range has been read to its end and closed (so concurrent readers finish in a chosen order), and a
- * failing range throws an {@link IOException} on its first read.
+ * failing range throws an {@link IOException} on its first read. Reads can also wait for something else to happen
+ * first ({@link #readsWaitFor}), and each read's end can be noted ({@link #onEachClose}).
  */
 public final class ControlledReadsObjectStore implements ObjectStore {
 
@@ -25,6 +27,9 @@ public final class ControlledReadsObjectStore implements ObjectStore {
     private final Map<ByteRange, CountDownLatch> heldBackUntil = new ConcurrentHashMap<>();
     private final Map<ByteRange, CountDownLatch> closing = new ConcurrentHashMap<>();
     private final Map<ByteRange, String> failures = new ConcurrentHashMap<>();
+    private volatile CountDownLatch gate = new CountDownLatch(0);
+    private volatile Duration gateWait = Duration.ZERO;
+    private volatile Runnable closedOnce = () -> { };
 
     public ControlledReadsObjectStore(ObjectStore delegate) {
         this.delegate = delegate;
@@ -42,14 +47,34 @@ public final class ControlledReadsObjectStore implements ObjectStore {
         return this;
     }
 
+    /**
+     * Every read starts once {@code gate} is open, or after {@code atMost} when it stays shut (then the read goes on,
+     * so that a test sees the wrong order rather than a hang).
+     */
+    public ControlledReadsObjectStore readsWaitFor(CountDownLatch gate, Duration atMost) {
+        this.gate = gate;
+        this.gateWait = atMost;
+        return this;
+    }
+
+    /** Runs {@code noted} when a read's stream is first closed. */
+    public ControlledReadsObjectStore onEachClose(Runnable noted) {
+        this.closedOnce = noted;
+        return this;
+    }
+
     @Override
     public InputStream openRange(ObjectRef ref, ByteRange range) {
         InputStream in = delegate.openRange(ref, range);
         CountDownLatch held = heldBackUntil.get(range);
         CountDownLatch closed = closing.get(range);
         String failure = failures.get(range);
+        CountDownLatch gate = this.gate;
+        long gateMillis = gateWait.toMillis();
+        Runnable closedOnce = this.closedOnce;
         return new FilterInputStream(in) {
             private boolean started;
+            private boolean closedBefore;
 
             private void start() throws IOException {
                 if (started) {
@@ -60,6 +85,7 @@ public final class ControlledReadsObjectStore implements ObjectStore {
                     throw new IOException(failure);
                 }
                 try {
+                    gate.await(gateMillis, TimeUnit.MILLISECONDS);
                     // a guard against a dead lock, not a timing: the other reader ends in milliseconds
                     if (held != null && !held.await(60, TimeUnit.SECONDS)) {
                         throw new IOException("held back for a minute: the range it waits for was never read");
@@ -87,6 +113,10 @@ public final class ControlledReadsObjectStore implements ObjectStore {
                 super.close();
                 if (closed != null) {
                     closed.countDown();
+                }
+                if (!closedBefore) { // a reader and its caller may both close it
+                    closedBefore = true;
+                    closedOnce.run();
                 }
             }
         };
