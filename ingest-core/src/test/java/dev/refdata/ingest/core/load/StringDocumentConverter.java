@@ -17,6 +17,13 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
+ * <b>The test oracle:</b> {@link DocumentConverter} as it was before it read cells as bytes (commit 1f3cb9a),
+ * decoding every cell to a string, kept as it was so that {@code DocumentConverterDifferentialTest} can hold the
+ * byte-reading converter to the same output. It copies the production class on purpose: do not change it with
+ * it, or the differential test proves nothing.
+ *
+ * <p>Its own description, unchanged:
+ *
  * Turns a CSV record into its {@code _bulk} lines, written once, straight into a {@link BulkBuffer}: an action
  * line with the document id (and external version), then the document. Every cell is converted by its column's
  * type; an empty cell is an absent field, never an empty string. A record that cannot be converted is left out
