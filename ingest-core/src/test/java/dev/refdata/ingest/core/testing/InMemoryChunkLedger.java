@@ -19,7 +19,7 @@ public final class InMemoryChunkLedger implements ChunkLedger {
     private final Map<ChunkKey, ChunkState> chunks = new HashMap<>();
     public final List<Checkpoint> checkpoints = new ArrayList<>();
     /** When set, the next write throws it (the run store becomes unreachable). */
-    public RuntimeException failNextWrite;
+    public volatile RuntimeException failNextWrite;
     /** Runs at the start of every checkpoint, with the checkpoint about to be written. */
     public volatile java.util.function.Consumer<Checkpoint> beforeEachCheckpoint = c -> { };
 
