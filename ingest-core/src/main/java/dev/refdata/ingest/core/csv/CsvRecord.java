@@ -131,6 +131,12 @@ public final class CsvRecord {
         return FieldSpans.valueBytes(rawBlock, spans, index, quote);
     }
 
+    /** The length of the field's value in chars, as {@code field(index).length()} gives it, counted on its bytes. */
+    public int fieldValueChars(int index) {
+        checkField(index);
+        return FieldSpans.valueChars(rawBlock, spans, index, quote);
+    }
+
     /** A field index out of range fails on the spans themselves, two ints a field. */
     private void checkField(int index) {
         if (spans == null) {

@@ -305,9 +305,7 @@ final class CsvRecordParser {
         for (int i = from; i < to; i++) {
             byte b = buf[i];
             if (b < 0) {
-                if ((b & 0xC0) != 0x80) {
-                    chars += (b & 0xF8) == 0xF0 ? 2 : 1;
-                }
+                chars += StrictUtf8.utf16Units(b);
                 if (isBom(buf, i, to)) {
                     return "a byte-order mark (U+FEFF) at character " + chars
                             + " of the record: were files concatenated with their marks?";

@@ -62,6 +62,21 @@ final class FieldSpans {
         return fields;
     }
 
+    /** The length of the field's value in chars, as {@code String.length()} counts, without decoding it. */
+    static int valueChars(byte[] buf, int[] spans, int field, byte quote) {
+        int end = end(spans, field);
+        boolean doubled = hasDoubledQuotes(spans, field);
+        int chars = 0;
+        for (int i = start(spans, field); i < end; i++) {
+            byte b = buf[i];
+            chars += StrictUtf8.utf16Units(b);
+            if (doubled && b == quote) {
+                i++; // the second quote of the pair
+            }
+        }
+        return chars;
+    }
+
     /** The number of UTF-8 bytes of the field's value: its span, less one for each doubled quote. */
     static int valueBytes(byte[] buf, int[] spans, int field, byte quote) {
         int start = start(spans, field);

@@ -81,6 +81,21 @@ final class StrictUtf8 {
         return 0;
     }
 
+    /**
+     * How many chars (UTF-16 units, as {@code String.length()} counts) the sequence this byte of valid UTF-8 starts
+     * decodes to: 2 for a four-byte sequence (a surrogate pair), 0 for a continuation byte, else 1. Summed over a
+     * range, the range's length as a string.
+     */
+    static int utf16Units(byte b) {
+        if (b >= 0) {
+            return 1;
+        }
+        if (isContinuation(b)) {
+            return 0;
+        }
+        return (b & 0xF8) == 0xF0 ? 2 : 1;
+    }
+
     private static boolean isContinuation(int b) {
         return (b & 0xC0) == 0x80;
     }

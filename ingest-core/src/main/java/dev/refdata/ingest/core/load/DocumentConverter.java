@@ -242,23 +242,8 @@ public final class DocumentConverter {
      * counted.
      */
     private static int charLength(CsvRecord record, int position, int limit) {
-        int start = record.fieldStart(position);
-        int end = record.fieldEnd(position);
-        if (end - start <= limit) {
-            return end - start;
-        }
-        if (record.fieldHasDoubledQuotes(position)) {
-            return record.field(position).length();
-        }
-        byte[] bytes = record.block();
-        int chars = 0;
-        for (int i = start; i < end; i++) {
-            int b = bytes[i];
-            if ((b & 0xC0) != 0x80) {
-                chars += (b & 0xF8) == 0xF0 ? 2 : 1; // a four-byte sequence is a surrogate pair
-            }
-        }
-        return chars;
+        int bytes = record.fieldEnd(position) - record.fieldStart(position);
+        return bytes <= limit ? bytes : record.fieldValueChars(position);
     }
 
     /**
