@@ -5,8 +5,9 @@
 # with the dataset's mapping (one shard, no replicas, refresh off):
 #   ceiling   the NDJSON posted with java.net.http (swept over 1-4 requests in flight, 5,000 docs or 5 MiB a
 #             request; the best is the ceiling)
-#   loader    the loader Lambda's handler in its own JVM (-Xmx256m) loading the whole file as one chunk from S3
-#   fullrun   plan + load (64 MiB chunks, 2 at a time) + verify, in its own JVM
+#   loader    the loader Lambda's handler in its own JVM (-Xmx256m, the template's JVM options) loading the
+#             whole file as one chunk from S3
+#   fullrun   plan + load (64 MiB chunks, 2 at a time) + verify, in its own JVM (the same options)
 # repeated and interleaved (ceiling, loader, full run in rotating order), then the heap of a 10k-record chunk
 # and a 100k-record chunk against the big one (each chunk's largest live set, sampled after a full collection
 # before every bulk request) and the time from process start to the first bulk request without CDS (-Xshare:off),
@@ -23,6 +24,7 @@
 #                            [--loader-jvm OPTION]... [--loader-arg key=value]...
 #                            [--baseline-jar JAR [--baseline-arg key=value]... [--baseline-jvm OPTION]...]
 #                            [--compare-full-response] [--heap-only] [--heap-repeats N] [--cold-only]
+#                            [--default-jit]
 #   --quick       200,000 records, 8 MiB chunks for the full run, 2 cold-start repetitions
 #   --loader-arg  passed to the pipeline process, e.g. inFlight=3, bulkBytes=8388608, bulkItems=20000, gzip=true,
 #                 classHistograms=true (the heap's largest classes at every heap-probe point, in the child's log)
@@ -40,7 +42,10 @@
 #   --heap-repeats N  repetitions of the heap probes (default 1; 3 with --heap-only); the summary gives the
 #                 median of each chunk's figure and every repetition's big/small ratio
 #   --no-sweep    no ceiling sweep: 5 MiB requests at the first --ceiling-in-flight
-#   --loader-jvm  a JVM option for the pipeline processes; {child} becomes the process's serial, kind and
+#   --default-jit the pipeline processes (loader, full run, baseline, heap probes) with the JVM's default JIT;
+#                 without it they get the JVM options the SAM template deploys the functions with (its
+#                 JAVA_TOOL_OPTIONS, C1 only), as the Lambdas run them. The cold-start probes set their own.
+#   --loader-jvm  a JVM option for the pipeline processes, after the template's (so it can override them); {child} becomes the process's serial, kind and
 #                 repetition, e.g. -XX:StartFlightRecording=filename=/tmp/jfr/{child}.jfr,settings=profile
 #   NO_BUILD=1    use the jar already built; BENCH_HEAP sets the harness's own -Xmx (default 2g)
 # Default run (1,000,000 records): about 20-25 minutes on a quiet 2-core machine (500,000 records took 12 minutes

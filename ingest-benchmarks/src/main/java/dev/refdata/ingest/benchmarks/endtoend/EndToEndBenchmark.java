@@ -180,6 +180,13 @@ public final class EndToEndBenchmark {
         private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         private final CpuAccount cpu;
+        /**
+         * The JVM options of the measured pipeline processes (loader, full run, baseline, heap probes): those the
+         * SAM template deploys the functions with, unless {@code --default-jit}. The cold-start probes set their
+         * own.
+         */
+        private final List<String> pipelineJvm = options.defaultJit ? List.of()
+                : DeployedJvmOptions.fromTemplate(Path.of("template.yaml"));
         /** Where the machine's CPU went in each measurement of the repetitions, by kind. */
         private final Map<String, List<CpuAccount.Spent>> spentByKind = new LinkedHashMap<>();
         private int indexSerial;
@@ -258,7 +265,7 @@ public final class EndToEndBenchmark {
                             account("ceiling", c.spent());
                         }
                         case "loader" -> {
-                            Child c = loader("loader", r, big, bigPlan, List.of());
+                            Child c = loader("loader", r, big, bigPlan, pipelineJvm);
                             loaders.add(c.docsPerSecond);
                             loaderCpu.add(c.cpuSeconds);
                             loaderHeap.add(c.peakLiveHeapMB);
@@ -273,7 +280,7 @@ public final class EndToEndBenchmark {
                         case "loader-baseline" -> {
                             // the same loader built from other sources (--baseline-jar): before/after in one run
                             Child c = loaderFrom(options.baselineJar, "loader-baseline", r, big, bigPlan,
-                                    options.baselineJvmOptions,
+                                    concat(pipelineJvm, options.baselineJvmOptions),
                                     options.baselineArguments.toArray(new String[0]));
                             baselines.add(c.docsPerSecond);
                             baselineCpu.add(c.cpuSeconds);
@@ -295,7 +302,8 @@ public final class EndToEndBenchmark {
             double loader = median(loaders);
             double fullRun = median(fullRuns);
             emit("{\"summary\":true,\"records\":" + options.records + ",\"repeats\":" + options.repeats
-                    + ",\"ceilingShape\":\"" + best + "\",\"ceilingDocsPerSecond\":" + json(ceiling, 0)
+                    + ",\"ceilingShape\":\"" + best + "\",\"pipelineJvmOptions\":\"" + String.join(" ", pipelineJvm)
+                    + "\",\"ceilingDocsPerSecond\":" + json(ceiling, 0)
                     + ",\"loaderDocsPerSecond\":" + json(loader, 0) + ",\"loaderRatio\":" + json(loader / ceiling, 3)
                     + ",\"baselineLoaderDocsPerSecond\":" + json(median(baselines), 0)
                     + ",\"baselineLoaderRatio\":" + json(median(baselines) / ceiling, 3)
@@ -316,7 +324,8 @@ public final class EndToEndBenchmark {
          * {@code JAVA_TOOL_OPTIONS}, read from {@code template.yaml}; the JDK's archive), which is how the loader
          * Lambda starts. Returns the summary's {@code "coldStartMs":{...}} member.
          *
-         * @param bigChunk the start-up times of the repetitions' big-chunk loaders, if any
+         * @param bigChunk the start-up times of the repetitions' big-chunk loaders, if any (the JDK's archive, with
+         *                 the pipeline's JVM options)
          */
         private String coldStarts(List<Double> bigChunk) throws Exception {
             Path archive = work.resolve("loader-appcds.jsa");
@@ -338,7 +347,7 @@ public final class EndToEndBenchmark {
             return "\"coldStartMs\":{\"noCds\":" + json(median(noShare), 0) + ",\"jdkCds\":" + json(median(jdkShare), 0)
                     + ",\"appCds\":" + json(median(appCds), 0) + ",\"deployedJvm\":" + json(median(deployedJdkShare), 0)
                     + ",\"deployedJvmOptions\":\"" + String.join(" ", deployed) + "\""
-                    + ",\"bigChunkJdkCds\":" + json(median(bigChunk), 0) + "}";
+                    + ",\"bigChunk\":" + json(median(bigChunk), 0) + "}";
         }
 
         /** Keeps a repetition's CPU account for the summary's medians (the warm-up, sweep and probes are not kept). */
@@ -418,7 +427,8 @@ public final class EndToEndBenchmark {
             if (baseline) {
                 args.addAll(options.baselineArguments);
             }
-            return loaderFrom(classPath, kind, repeat, object, plan, baseline ? options.baselineJvmOptions : List.of(),
+            return loaderFrom(classPath, kind, repeat, object, plan,
+                    baseline ? concat(pipelineJvm, options.baselineJvmOptions) : pipelineJvm,
                     args.toArray(new String[0])).liveAtBulkMB;
         }
 
@@ -543,7 +553,7 @@ public final class EndToEndBenchmark {
                     "businessDate=" + LocalDate.of(2026, 1, 1).plusDays(repeat),
                     "chunkBytes=" + options.chunkBytes, "chunkConcurrency=" + options.chunkConcurrency));
             long records = bigPlan.plan().chunks().get(0).records();
-            Child c = child("fullrun", repeat, args, List.of(), records, jar);
+            Child c = child("fullrun", repeat, args, pipelineJvm, records, jar);
             String target = c.field("targetIndex");
             long count = countAndDrop(target);
             emit(c.line("fullrun", repeat, count));
@@ -559,10 +569,10 @@ public final class EndToEndBenchmark {
             List<String> command = new ArrayList<>();
             command.add(java);
             command.add("-Xmx" + options.loaderHeap);
+            command.addAll(jvmOptions);
             for (String option : options.loaderJvmOptions) {
                 command.add(option.replace("{child}", String.format(Locale.ROOT, "%02d-%s-%d", serial, kind, repeat)));
             }
-            command.addAll(jvmOptions);
             command.addAll(List.of("-cp", classPath, PipelineProcess.class.getName(), "s3=" + s3, "os=" + node,
                     "serverPid=" + cpu.serverPid(),
                     "artifacts=" + ARTIFACTS, "db=" + work.resolve("ledger-" + serial + ".db")));
@@ -690,6 +700,12 @@ public final class EndToEndBenchmark {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
+    private static List<String> concat(List<String> first, List<String> then) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(then);
+        return all;
+    }
+
     private static double max(List<Double> values) {
         return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
     }
@@ -713,6 +729,8 @@ public final class EndToEndBenchmark {
         boolean compareFullResponse;
         boolean heapOnly;
         boolean coldOnly;
+        /** Measure the pipeline processes with the JVM's default JIT instead of the template's options. */
+        boolean defaultJit;
         /** Repetitions of the heap probes: 1, or 3 with --heap-only, unless --heap-repeats says. */
         int heapRepeats = -1;
 
@@ -749,6 +767,7 @@ public final class EndToEndBenchmark {
                     case "--compare-full-response" -> o.compareFullResponse = true;
                     case "--heap-only" -> o.heapOnly = true;
                     case "--cold-only" -> o.coldOnly = true;
+                    case "--default-jit" -> o.defaultJit = true;
                     case "--heap-repeats" -> o.heapRepeats = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see bench/end-to-end.sh)");
                 }
