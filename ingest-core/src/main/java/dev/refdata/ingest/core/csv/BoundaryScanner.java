@@ -2,9 +2,6 @@ package dev.refdata.ingest.core.csv;
 
 import dev.refdata.ingest.core.domain.CsvDialect;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
  * Finds where CSV records end in a stream of bytes, without decoding them, so that a file can be cut into
@@ -42,12 +39,9 @@ public final class BoundaryScanner {
     private static final byte LF = '\n';
     private static final byte CR = '\r';
 
-    /** Eight lanes of one byte each, as the scan reads them: {@code 0x0101...01 * b} finds b in every lane. */
-    private static final long LANES_OF_ONE = 0x0101010101010101L;
-    private static final long HIGH_BITS = 0x8080808080808080L;
-    private static final long LF_LANES = LANES_OF_ONE * LF;
-    private static final long CR_LANES = LANES_OF_ONE * CR;
-    private static final VarHandle LONG_AT = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Eight lanes of one byte each, as the scan reads them (see {@link ByteLanes}). */
+    private static final long LF_LANES = ByteLanes.broadcast(LF);
+    private static final long CR_LANES = ByteLanes.broadcast(CR);
 
     private final byte delimiter;
     private final byte quote;
@@ -90,7 +84,7 @@ public final class BoundaryScanner {
         }
         this.delimiter = (byte) dialect.delimiter();
         this.quote = (byte) dialect.quote();
-        this.quoteLanes = LANES_OF_ONE * (quote & 0xFF);
+        this.quoteLanes = ByteLanes.broadcast(quote);
         this.offset = startOffset;
         this.line = startLine;
         this.currentStart = startOffset;
@@ -208,18 +202,16 @@ public final class BoundaryScanner {
     /**
      * The index of the first byte in {@code buf[i, to)} that is {@code special}, LF or CR, or {@code to}.
      *
-     * <p>Eight bytes per step (SWAR): XOR with a value repeated in every byte lane turns the lanes equal to it
-     * into zero bytes, and {@code (x - 0x01..01) & ~x & 0x80..80} has its lowest set bit in the first zero lane
-     * (a borrow only ever marks lanes above a real zero, never below it). Little-endian, so the lowest lane is
-     * the first byte in memory. The last fewer-than-eight bytes are looked at one by one.
+     * <p>Eight bytes per step ({@link ByteLanes}); the last fewer-than-eight bytes are looked at one by one.
      */
     private static int skipToAny(byte[] buf, int i, int to, long specialLanes, byte special) {
         final int lastWord = to - Long.BYTES;
         while (i <= lastWord) {
-            long word = (long) LONG_AT.get(buf, i);
-            long hits = zeroLanes(word ^ specialLanes) | zeroLanes(word ^ LF_LANES) | zeroLanes(word ^ CR_LANES);
+            long word = ByteLanes.wordAt(buf, i);
+            long hits = ByteLanes.equalLanes(word, specialLanes) | ByteLanes.equalLanes(word, LF_LANES)
+                    | ByteLanes.equalLanes(word, CR_LANES);
             if (hits != 0) {
-                return i + (Long.numberOfTrailingZeros(hits) >>> 3);
+                return i + ByteLanes.firstLane(hits);
             }
             i += Long.BYTES;
         }
@@ -231,11 +223,6 @@ public final class BoundaryScanner {
             i++;
         }
         return to;
-    }
-
-    /** The high bit of the first lane that is zero is set (and maybe of some lanes above it); 0 when none is. */
-    private static long zeroLanes(long x) {
-        return (x - LANES_OF_ONE) & ~x & HIGH_BITS;
     }
 
     /**

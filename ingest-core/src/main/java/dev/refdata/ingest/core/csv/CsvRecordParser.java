@@ -57,11 +57,15 @@ final class CsvRecordParser {
     private static final byte BOM_2 = (byte) 0xBB;
     private static final byte BOM_3 = (byte) 0xBF;
 
+    private static final long LF_LANES = ByteLanes.broadcast(LF);
+    private static final long CR_LANES = ByteLanes.broadcast(CR);
+    private static final long BOM_1_LANES = ByteLanes.broadcast(BOM_1);
+
     private final CsvDialect dialect;
     private final byte delimiter;
     private final byte quote;
-    /** The largest byte value that can end or disturb an unquoted field: anything above it is plain data. */
-    private final byte maxSpecial;
+    private final long delimiterLanes;
+    private final long quoteLanes;
     /** The current row's fields, two ints each (see {@link FieldSpans}). */
     private int[] spans = new int[32];
     private int fieldCount;
@@ -70,7 +74,8 @@ final class CsvRecordParser {
         this.dialect = dialect;
         this.delimiter = (byte) dialect.delimiter();
         this.quote = (byte) dialect.quote();
-        this.maxSpecial = (byte) Math.max(Math.max(delimiter, quote), CR);
+        this.delimiterLanes = ByteLanes.broadcast(delimiter);
+        this.quoteLanes = ByteLanes.broadcast(quote);
     }
 
     static CsvRecordParser forDialect(CsvDialect dialect) {
@@ -135,7 +140,6 @@ final class CsvRecordParser {
         }
         final byte delimiter = this.delimiter;
         final byte quote = this.quote;
-        final byte maxSpecial = this.maxSpecial;
         int rows = 0;
         int i = from;
         fieldCount = 0;
@@ -176,15 +180,12 @@ final class CsvRecordParser {
             } else {
                 int start = i;
                 while (true) {
+                    i = nextSpecialUnquoted(buf, i, to);
                     if (i == to) {
                         lineBreak = to;
                         break;
                     }
                     byte b = buf[i];
-                    if (b > maxSpecial) {
-                        i++;
-                        continue;
-                    }
                     if (b == delimiter) {
                         lineBreak = -1;
                         break;
@@ -235,6 +236,7 @@ final class CsvRecordParser {
         int doubled = 0;
         int i = from;
         while (true) {
+            i = nextSpecialQuoted(buf, i, to);
             if (i == to) {
                 throw new CsvRecordException("Missing closing quote for value");
             }
@@ -257,6 +259,58 @@ final class CsvRecordParser {
         }
         addField(from, i, doubled > 0);
         return i;
+    }
+
+    /**
+     * The index of the first byte in {@code buf[i, to)} that an unquoted field must look at (the delimiter, a line
+     * break, the quote, a NUL, the first byte of a byte-order mark), or {@code to}: eight bytes at a time
+     * ({@link ByteLanes}), reading up to the end of the array, not of the range, so that no byte is left for a
+     * slow loop unless the array ends.
+     */
+    private int nextSpecialUnquoted(byte[] buf, int i, int to) {
+        final int lastWord = buf.length - Long.BYTES;
+        while (i < to) {
+            if (i > lastWord) {
+                byte b = buf[i];
+                if (b == delimiter || b == LF || b == CR || b == quote || b == NUL || b == BOM_1) {
+                    return i;
+                }
+                i++;
+                continue;
+            }
+            long word = ByteLanes.wordAt(buf, i);
+            long hits = ByteLanes.equalLanes(word, delimiterLanes) | ByteLanes.equalLanes(word, LF_LANES)
+                    | ByteLanes.equalLanes(word, CR_LANES) | ByteLanes.equalLanes(word, quoteLanes)
+                    | ByteLanes.zeroLanes(word) | ByteLanes.equalLanes(word, BOM_1_LANES);
+            if (hits != 0) {
+                return Math.min(i + ByteLanes.firstLane(hits), to);
+            }
+            i += Long.BYTES;
+        }
+        return to;
+    }
+
+    /** As {@link #nextSpecialUnquoted}, inside quotes: the quote, a NUL, the first byte of a byte-order mark. */
+    private int nextSpecialQuoted(byte[] buf, int i, int to) {
+        final int lastWord = buf.length - Long.BYTES;
+        while (i < to) {
+            if (i > lastWord) {
+                byte b = buf[i];
+                if (b == quote || b == NUL || b == BOM_1) {
+                    return i;
+                }
+                i++;
+                continue;
+            }
+            long word = ByteLanes.wordAt(buf, i);
+            long hits = ByteLanes.equalLanes(word, quoteLanes) | ByteLanes.zeroLanes(word)
+                    | ByteLanes.equalLanes(word, BOM_1_LANES);
+            if (hits != 0) {
+                return Math.min(i + ByteLanes.firstLane(hits), to);
+            }
+            i += Long.BYTES;
+        }
+        return to;
     }
 
     private void addField(int start, int end, boolean doubledQuotes) {

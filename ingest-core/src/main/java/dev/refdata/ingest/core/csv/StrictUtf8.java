@@ -1,18 +1,11 @@
 package dev.refdata.ingest.core.csv;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-
 /**
  * Well-formed UTF-8 as the Unicode standard defines it (table 3-7), which is what the JDK's decoder accepts
  * when told to report malformed input: no overlong forms, no surrogates, nothing above U+10FFFF, no sequence cut
  * short.
  */
 final class StrictUtf8 {
-
-    private static final long HIGH_BITS = 0x8080808080808080L;
-    private static final VarHandle LONG_AT = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private StrictUtf8() {
     }
@@ -26,7 +19,7 @@ final class StrictUtf8 {
         final int lastWord = to - Long.BYTES;
         while (i < to) {
             // ASCII, the most of any text here, eight bytes at a time
-            while (i <= lastWord && ((long) LONG_AT.get(buf, i) & HIGH_BITS) == 0) {
+            while (i <= lastWord && (ByteLanes.wordAt(buf, i) & ByteLanes.HIGH_BITS) == 0) {
                 i += Long.BYTES;
             }
             if (i == to) {

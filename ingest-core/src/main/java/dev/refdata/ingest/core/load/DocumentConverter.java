@@ -495,7 +495,10 @@ public final class DocumentConverter {
 
         @Override
         public char charAt(int index) {
-            Objects.checkIndex(index, length);
+            if (index < 0 || index >= length) {
+                // by hand: the JIT the functions are deployed with (C1) makes Objects.checkIndex cost a call
+                throw new IndexOutOfBoundsException("index " + index + " of " + length);
+            }
             return (char) bytes[start + index];
         }
 

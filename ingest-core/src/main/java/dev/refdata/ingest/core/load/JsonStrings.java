@@ -1,5 +1,7 @@
 package dev.refdata.ingest.core.load;
 
+import dev.refdata.ingest.core.csv.ByteLanes;
+
 /**
  * Writes a Java string as a quoted JSON string in UTF-8, straight into a byte array: the bulk body is built
  * from these bytes and nothing else, so no generator object, no char buffer and no second encoding pass.
@@ -66,26 +68,48 @@ final class JsonStrings {
      */
     static int writeContent(byte[] src, int from, int to, byte[] out, int at) {
         int pos = at;
-        for (int i = from; i < to; i++) {
-            byte b = src[i];
-            if (ESCAPED[b & 0xFF]) {
-                pos = escape((char) b, out, pos);
-            } else {
-                out[pos++] = b; // a byte of a multi-byte sequence is never escaped
+        int i = from;
+        while (true) {
+            int special = nextEscaped(src, i, to);
+            // a byte of a multi-byte sequence is never escaped: the run is copied as it is
+            System.arraycopy(src, i, out, pos, special - i);
+            pos += special - i;
+            if (special == to) {
+                return pos;
             }
+            pos = escape((char) src[special], out, pos);
+            i = special + 1;
         }
-        return pos;
     }
 
-    /** The bytes {@link #writeContent} escapes: {@code "}, {@code \\} and the control characters. */
-    private static final boolean[] ESCAPED = new boolean[256];
+    private static final long QUOTE_LANES = ByteLanes.broadcast((byte) '"');
+    private static final long BACKSLASH_LANES = ByteLanes.broadcast((byte) '\\');
 
-    static {
-        for (int b = 0; b < 0x20; b++) {
-            ESCAPED[b] = true;
+    /**
+     * The index of the first byte in {@code src[i, to)} that {@link #writeContent} escapes ({@code "}, {@code \\}
+     * and the control characters), or {@code to}: eight bytes at a time ({@link ByteLanes}), reading up to the end
+     * of the array, not of the range.
+     */
+    private static int nextEscaped(byte[] src, int i, int to) {
+        final int lastWord = src.length - Long.BYTES;
+        while (i < to) {
+            if (i > lastWord) {
+                byte b = src[i];
+                if ((b >= 0 && b < 0x20) || b == '"' || b == '\\') {
+                    return i;
+                }
+                i++;
+                continue;
+            }
+            long word = ByteLanes.wordAt(src, i);
+            long hits = ByteLanes.lanesBelow(word, 0x20) | ByteLanes.equalLanes(word, QUOTE_LANES)
+                    | ByteLanes.equalLanes(word, BACKSLASH_LANES);
+            if (hits != 0) {
+                return Math.min(i + ByteLanes.firstLane(hits), to);
+            }
+            i += Long.BYTES;
         }
-        ESCAPED['"'] = true;
-        ESCAPED['\\'] = true;
+        return to;
     }
 
     private static int escape(char c, byte[] out, int pos) {

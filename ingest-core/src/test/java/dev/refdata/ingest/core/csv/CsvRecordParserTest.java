@@ -2,6 +2,11 @@ package dev.refdata.ingest.core.csv;
 
 import dev.refdata.ingest.core.csv.CsvRecordParser.CsvRecordException;
 import dev.refdata.ingest.core.domain.CsvDialect;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -150,6 +155,40 @@ class CsvRecordParserTest {
 
         assertThat(count).isEqualTo(1);
         assertThat(rows).containsExactly(List.of("a", "b"));
+    }
+
+    @Property(tries = 2000)
+    void aRangeSplitsAlikeWhereverItSitsWhateverBytesSurroundIt(@ForAll("records") String text,
+                                                                @ForAll("surroundings") String before,
+                                                                @ForAll("surroundings") String after) {
+        byte[] alone = text.getBytes(StandardCharsets.UTF_8);
+        byte[] within = (before + text + after).getBytes(StandardCharsets.UTF_8);
+        int from = before.getBytes(StandardCharsets.UTF_8).length;
+
+        assertThat(outcome(within, from, alone.length)).isEqualTo(outcome(alone, 0, alone.length));
+    }
+
+    /** The rows, or the error's message. */
+    private static String outcome(byte[] buffer, int off, int len) {
+        List<List<String>> rows = new ArrayList<>();
+        try {
+            CsvRecordParser.forDialect(COMMA).parseRows(buffer, off, len, fields -> rows.add(Arrays.asList(fields)));
+            return rows.toString();
+        } catch (CsvRecordException e) {
+            return "error: " + e.getMessage();
+        }
+    }
+
+    @Provide
+    Arbitrary<String> records() {
+        Arbitrary<String> piece = Arbitraries.oneOf(Arbitraries.strings().withCharRange('a', 'z').ofMaxLength(11),
+                Arbitraries.of(",", "\"", "\"\"", "\n", "\r\n", "\r", " ", "\u0000", "\uFEFF", "\u00E9", "\uFFEE", "\uD83D\uDE00"));
+        return piece.list().ofMaxSize(14).map(parts -> String.join("", parts));
+    }
+
+    @Provide
+    Arbitrary<String> surroundings() {
+        return Arbitraries.strings().withChars(',', '"', '\n', '\r', (char) 0, '\uFEFF', 'a').ofMaxLength(17);
     }
 
     @Test

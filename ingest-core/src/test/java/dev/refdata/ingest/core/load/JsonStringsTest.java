@@ -39,6 +39,30 @@ class JsonStringsTest {
         }
     }
 
+    @Property(tries = 2000)
+    void theContentOfAUtf8RangeIsWhatTheStringWriterWritesBetweenTheQuotesWhateverSurroundsIt(
+            @ForAll("text") String value, @ForAll("surroundings") String before, @ForAll("surroundings") String after) {
+        // the lone surrogates of the generator cannot be UTF-8 text: the range holds well-formed text only
+        String text = value.chars().anyMatch(c -> Character.isSurrogate((char) c))
+                ? value.replaceAll("[\\uD800-\\uDFFF]", "?") : value;
+        byte[] content = text.getBytes(StandardCharsets.UTF_8);
+        byte[] src = (before + text + after).getBytes(StandardCharsets.UTF_8);
+        int from = before.getBytes(StandardCharsets.UTF_8).length;
+        byte[] out = new byte[content.length * 6 + 1];
+        out[out.length - 1] = 'Z';
+
+        int end = JsonStrings.writeContent(src, from, from + content.length, out, 0);
+
+        byte[] quoted = ours(text);
+        assertThat(Arrays.copyOf(out, end)).isEqualTo(Arrays.copyOfRange(quoted, 1, quoted.length - 1));
+        assertThat(out[out.length - 1]).as("nothing written past the content").isEqualTo((byte) 'Z');
+    }
+
+    @Provide
+    Arbitrary<String> surroundings() {
+        return Arbitraries.strings().withChars('"', '\\', '\n', (char) 0, 'a', 'é').ofMaxLength(17);
+    }
+
     @Test
     void controlCharactersQuotesAndBackslashesAreEscapedAsJacksonDoes() {
         String value = "a\"b\\c\bd\te\nf\fg\rh" + (char) 0 + (char) 0x1F + (char) 0x7F + "é€😀";
