@@ -280,7 +280,8 @@ public final class VerifyRunService implements VerifyRunUseCase {
          * two overlap. Nothing writes to the index any more, so an earlier refresh sees the same documents.
          */
         private void reconcileIndex(List<ChunkDefinition> definitions, ChunkCounters totals) {
-            WinningRecords winners = new WinningRecords((int) Math.min(Integer.MAX_VALUE / 4, totals.read()));
+            // sized for the records read (the table grows past 2^27 ids if it must)
+            WinningRecords winners = new WinningRecords((int) Math.min(1 << 27, totals.read()));
             // room for the upserts a later version replaces
             int room = command.sampleSize() * 3;
             List<PlaceSample<Sampled>> samples = new ArrayList<>();
@@ -354,7 +355,8 @@ public final class VerifyRunService implements VerifyRunUseCase {
             HeaderLayout layout = spec.dialect().header()
                     ? HeaderLayout.resolve(spec, c.columns()) : HeaderLayout.declaredOrder(spec);
             DocumentConverter converter = new DocumentConverter(spec, layout, run.id().value(), c.source().toString());
-            WinningRecords.ChunkOffers offers = new WinningRecords.ChunkOffers(chunk);
+            WinningRecords.ChunkOffers offers = new WinningRecords.ChunkOffers(chunk,
+                    (int) Math.min(Integer.MAX_VALUE - 16, c.records()));
             PlaceSample<Sampled> sample = new PlaceSample<>(run.id().hashCode(), room);
             long upserts = 0;
             try (InputStream in = objects.openRange(c.object(), c.range());
@@ -362,7 +364,7 @@ public final class VerifyRunService implements VerifyRunUseCase {
                          limits)) {
                 CsvRecord r;
                 while ((r = reader.next()) != null) {
-                    if (rejected.contains(r.line()) || converter.identify(r) != null) {
+                    if ((!rejected.isEmpty() && rejected.contains(r.line())) || converter.identify(r) != null) {
                         continue;
                     }
                     boolean delete = converter.lastOperation() == DocumentConverter.Operation.DELETE;

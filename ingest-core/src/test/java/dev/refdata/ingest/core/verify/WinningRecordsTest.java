@@ -52,7 +52,16 @@ class WinningRecordsTest {
 
     @Test
     void aChunkCollectsBeyondItsFirstCapacity() {
-        WinningRecords.ChunkOffers offers = new WinningRecords.ChunkOffers(3);
+        assertCollectsFiveThousand(new WinningRecords.ChunkOffers(3));
+    }
+
+    @Test
+    void aChunkSizedForFewerRecordsThanItGetsStillCollectsThemAll() {
+        assertCollectsFiveThousand(new WinningRecords.ChunkOffers(3, 0));
+        assertCollectsFiveThousand(new WinningRecords.ChunkOffers(3, 4_999));
+    }
+
+    private static void assertCollectsFiveThousand(WinningRecords.ChunkOffers offers) {
         for (int i = 0; i < 5_000; i++) {
             offers.add("id-" + i, i, i % 10 == 0, i + 2);
         }
