@@ -180,7 +180,7 @@ final class CsvRecordParser {
             } else {
                 int start = i;
                 while (true) {
-                    i = nextSpecialUnquoted(buf, i, to);
+                    i = nextStop(buf, i, to, delimiterLanes, LF_LANES, CR_LANES);
                     if (i == to) {
                         lineBreak = to;
                         break;
@@ -236,7 +236,7 @@ final class CsvRecordParser {
         int doubled = 0;
         int i = from;
         while (true) {
-            i = nextSpecialQuoted(buf, i, to);
+            i = nextStop(buf, i, to, quoteLanes, quoteLanes, quoteLanes);
             if (i == to) {
                 throw new CsvRecordException("Missing closing quote for value");
             }
@@ -262,41 +262,18 @@ final class CsvRecordParser {
     }
 
     /**
-     * The index of the first byte in {@code buf[i, to)} that an unquoted field must look at (the delimiter, a line
-     * break, the quote, a NUL, the first byte of a byte-order mark), or {@code to}: eight bytes at a time
+     * The index of the first byte in {@code buf[i, to)} that a field must stop at, or {@code to}: the quote, a NUL,
+     * the first byte of a byte-order mark, and the three bytes repeated in {@code a}, {@code b} and {@code c}
+     * (outside quotes the delimiter, LF and CR; inside them, the quote again). Eight bytes at a time
      * ({@link ByteLanes}), reading up to the end of the array, not of the range, so that no byte is left for a
-     * slow loop unless the array ends.
+     * slow loop unless the array ends; a match past {@code to} counts as {@code to}.
      */
-    private int nextSpecialUnquoted(byte[] buf, int i, int to) {
+    private int nextStop(byte[] buf, int i, int to, long a, long b, long c) {
         final int lastWord = buf.length - Long.BYTES;
         while (i < to) {
             if (i > lastWord) {
-                byte b = buf[i];
-                if (b == delimiter || b == LF || b == CR || b == quote || b == NUL || b == BOM_1) {
-                    return i;
-                }
-                i++;
-                continue;
-            }
-            long word = ByteLanes.wordAt(buf, i);
-            long hits = ByteLanes.equalLanes(word, delimiterLanes) | ByteLanes.equalLanes(word, LF_LANES)
-                    | ByteLanes.equalLanes(word, CR_LANES) | ByteLanes.equalLanes(word, quoteLanes)
-                    | ByteLanes.zeroLanes(word) | ByteLanes.equalLanes(word, BOM_1_LANES);
-            if (hits != 0) {
-                return Math.min(i + ByteLanes.firstLane(hits), to);
-            }
-            i += Long.BYTES;
-        }
-        return to;
-    }
-
-    /** As {@link #nextSpecialUnquoted}, inside quotes: the quote, a NUL, the first byte of a byte-order mark. */
-    private int nextSpecialQuoted(byte[] buf, int i, int to) {
-        final int lastWord = buf.length - Long.BYTES;
-        while (i < to) {
-            if (i > lastWord) {
-                byte b = buf[i];
-                if (b == quote || b == NUL || b == BOM_1) {
+                byte x = buf[i];
+                if (x == quote || x == NUL || x == BOM_1 || x == (byte) a || x == (byte) b || x == (byte) c) {
                     return i;
                 }
                 i++;
@@ -304,7 +281,8 @@ final class CsvRecordParser {
             }
             long word = ByteLanes.wordAt(buf, i);
             long hits = ByteLanes.equalLanes(word, quoteLanes) | ByteLanes.zeroLanes(word)
-                    | ByteLanes.equalLanes(word, BOM_1_LANES);
+                    | ByteLanes.equalLanes(word, BOM_1_LANES) | ByteLanes.equalLanes(word, a)
+                    | ByteLanes.equalLanes(word, b) | ByteLanes.equalLanes(word, c);
             if (hits != 0) {
                 return Math.min(i + ByteLanes.firstLane(hits), to);
             }
