@@ -2,7 +2,6 @@ package dev.refdata.ingest.core.csv;
 
 import dev.refdata.ingest.core.domain.CsvDialect;
 
-
 /**
  * Finds where CSV records end in a stream of bytes, without decoding them, so that a file can be cut into
  * chunks that start and end exactly on record boundaries.

@@ -19,7 +19,8 @@ import java.nio.ByteOrder;
 public final class ByteLanes {
 
     /** {@code LANES_OF_ONE * b} repeats byte b in every lane. */
-    public static final long LANES_OF_ONE = 0x0101010101010101L;
+    private static final long LANES_OF_ONE = 0x0101010101010101L;
+    /** The high bit of every lane: a word ANDed with it is zero when all eight bytes are ASCII. */
     public static final long HIGH_BITS = 0x8080808080808080L;
     private static final VarHandle LONG_AT = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 

@@ -496,7 +496,8 @@ public final class DocumentConverter {
         @Override
         public char charAt(int index) {
             if (index < 0 || index >= length) {
-                // by hand: the JIT the functions are deployed with (C1) makes Objects.checkIndex cost a call
+                // by hand: under the C1-only JIT the functions are deployed with, the profile put samples in
+                // Objects.checkIndex's path
                 throw new IndexOutOfBoundsException("index " + index + " of " + length);
             }
             return (char) bytes[start + index];
