@@ -23,4 +23,12 @@ public enum ColumnCheck {
             case ISIN -> Isin.problem(value);
         };
     }
+
+    /** Why the ASCII bytes from {@code from} to {@code to} fail this check, or {@code null} when they pass. */
+    public String problem(byte[] ascii, int from, int to) {
+        return switch (this) {
+            case NONE -> null;
+            case ISIN -> Isin.problem(ascii, from, to);
+        };
+    }
 }

@@ -30,9 +30,11 @@ import java.util.Objects;
  *
  * <p>Values are read where they are in the record's UTF-8 bytes, never made into strings: a string cell is
  * measured by its bytes and copied into the JSON with only its escapes added, and a typed cell that is plain
- * ASCII is checked through a {@link CharSequence} view of its bytes. A cell that holds anything else (a
- * character beyond ASCII in a typed column, doubled quotes) is decoded to a string first, so every rule is
- * applied to exactly the value the CSV holds.
+ * ASCII is checked on its bytes (dates, timestamps, decimals, the ISIN check: array reads that the C1-only JIT
+ * the functions are deployed with compiles inline), or through a {@link CharSequence} view of them where the JDK
+ * parses (whole numbers, the rare shapes of dates). A cell that holds anything else (a character beyond ASCII
+ * in a typed column, doubled quotes) is decoded to a string first, so every rule is applied to exactly the value
+ * the CSV holds.
  */
 public final class DocumentConverter {
 
@@ -176,7 +178,7 @@ public final class DocumentConverter {
         if (idBytes(record) > MAX_ID_BYTES) {
             return "the document id is longer than " + MAX_ID_BYTES + " bytes";
         }
-        lastVersion = versionPosition >= 0 ? version(text(record, versionPosition)) : -1;
+        lastVersion = versionPosition >= 0 ? version(record, versionPosition) : -1;
         lastOperation = op;
         lastIdRecord = record;
         lastId = null;
@@ -223,12 +225,14 @@ public final class DocumentConverter {
             if (column.type() == ColumnType.STRING && column.check() == ColumnCheck.NONE) {
                 continue; // any text of that length: nothing to look at
             }
-            CharSequence value = text(record, position);
-            String problem = typeProblem(column, value);
+            boolean ascii = isPlainAscii(record, position);
+            String problem = typeProblem(column, record, position, ascii);
             if (problem != null) {
                 return "column '" + column.name() + "': " + problem;
             }
-            String checkProblem = column.check().problem(value);
+            String checkProblem = ascii
+                    ? column.check().problem(record.block(), record.fieldStart(position), record.fieldEnd(position))
+                    : column.check().problem(record.field(position));
             if (checkProblem != null) {
                 return "column '" + column.name() + "': " + checkProblem;
             }
@@ -247,23 +251,30 @@ public final class DocumentConverter {
     }
 
     /**
-     * The cell's value as text to check: a view of its bytes when they are plain ASCII (valid until the next call),
-     * else the decoded string.
+     * Whether the cell's value is its bytes as they stand, all of them ASCII: then the checks read the bytes (and
+     * the value's bytes and chars are counted alike).
      */
-    private CharSequence text(CsvRecord record, int position) {
-        if (!record.fieldHasDoubledQuotes(position)) {
-            byte[] bytes = record.block();
-            int start = record.fieldStart(position);
-            int end = record.fieldEnd(position);
-            int i = start;
-            while (i < end && bytes[i] >= 0) {
-                i++;
-            }
-            if (i == end) {
-                return view.of(bytes, start, end);
+    private static boolean isPlainAscii(CsvRecord record, int position) {
+        if (record.fieldHasDoubledQuotes(position)) {
+            return false;
+        }
+        byte[] bytes = record.block();
+        for (int i = record.fieldStart(position), end = record.fieldEnd(position); i < end; i++) {
+            if (bytes[i] < 0) {
+                return false;
             }
         }
-        return record.field(position);
+        return true;
+    }
+
+    /**
+     * The cell's value as text: a view of its bytes when they are plain ASCII (valid until the next call), else
+     * the decoded string. For what the JDK parses (whole numbers, {@code java.time}'s rare shapes) and for messages.
+     */
+    private CharSequence text(CsvRecord record, int position) {
+        return isPlainAscii(record, position)
+                ? view.of(record.block(), record.fieldStart(position), record.fieldEnd(position))
+                : record.field(position);
     }
 
     /** {@code String.trim()} for either kind of text: chars up to the space cut from both ends. */
@@ -316,40 +327,50 @@ public final class DocumentConverter {
         return false;
     }
 
-    private static String typeProblem(ColumnSpec column, CharSequence value) {
+    /**
+     * Why the cell is not a value of its column's type, or {@code null}. The common shapes of dates, timestamps
+     * and decimals are read from the cell's bytes when they are plain ASCII; text beyond ASCII is never one of
+     * them, so it goes to {@code java.time} (or is no decimal) as it is.
+     */
+    private String typeProblem(ColumnSpec column, CsvRecord record, int position, boolean ascii) {
+        byte[] bytes = record.block();
+        int from = record.fieldStart(position);
+        int to = record.fieldEnd(position);
         try {
             switch (column.type()) {
                 case STRING -> {
                     return null;
                 }
-                case INTEGER -> parseLong(value);
+                case INTEGER -> parseLong(text(record, position));
                 case DECIMAL -> {
-                    if (!isPlainDecimal(value)) {
-                        return "'" + shorten(value) + "' is not a decimal number";
+                    if (!ascii || !isPlainDecimal(bytes, from, to)) {
+                        return "'" + shorten(text(record, position)) + "' is not a decimal number";
                     }
                     // digits, an optional sign and at most one point: always a valid BigDecimal, no need to build one
                 }
                 case BOOLEAN -> {
+                    CharSequence value = text(record, position);
                     if (!equalsIgnoreCase(value, "true") && !equalsIgnoreCase(value, "false")) {
                         return "'" + shorten(value) + "' is not a boolean (true or false)";
                     }
                 }
                 case DATE -> {
-                    if (!IsoDates.isSimpleDate(value)) {
-                        LocalDate.parse(value, DATE);
+                    if (!ascii || !IsoDates.isSimpleDate(bytes, from, to)) {
+                        LocalDate.parse(text(record, position), DATE);
                     }
                 }
                 case TIMESTAMP -> {
-                    if (IsoDates.epochMillis(value) == IsoDates.NOT_SIMPLE) {
-                        OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+                    if (!ascii || IsoDates.epochMillis(bytes, from, to) == IsoDates.NOT_SIMPLE) {
+                        OffsetDateTime.parse(text(record, position), DateTimeFormatter.ISO_OFFSET_DATE_TIME);
                     }
                 }
             }
             return null;
         } catch (NumberFormatException e) {
-            return "'" + shorten(value) + "' is not " + (column.type() == ColumnType.INTEGER ? "a whole number" : "a decimal number");
+            return "'" + shorten(text(record, position)) + "' is not "
+                    + (column.type() == ColumnType.INTEGER ? "a whole number" : "a decimal number");
         } catch (DateTimeParseException e) {
-            return "'" + shorten(value) + "' is not " + (column.type() == ColumnType.DATE
+            return "'" + shorten(text(record, position)) + "' is not " + (column.type() == ColumnType.DATE
                     ? "a date (yyyy-MM-dd)" : "an ISO-8601 timestamp with offset (e.g. 2026-11-27T02:00:00Z)");
         }
     }
@@ -360,12 +381,12 @@ public final class DocumentConverter {
     }
 
     /** Digits with an optional sign and one decimal point: what JSON and OpenSearch accept as written. */
-    private static boolean isPlainDecimal(CharSequence value) {
-        int i = value.charAt(0) == '-' ? 1 : 0;
+    private static boolean isPlainDecimal(byte[] bytes, int from, int to) {
+        int i = bytes[from] == '-' ? from + 1 : from;
         boolean digits = false;
         boolean point = false;
-        for (; i < value.length(); i++) {
-            char c = value.charAt(i);
+        for (; i < to; i++) {
+            byte c = bytes[i];
             if (c >= '0' && c <= '9') {
                 digits = true;
             } else if (c == '.' && !point) {
@@ -406,15 +427,18 @@ public final class DocumentConverter {
     }
 
     /** External versions are non-negative longs: a timestamp becomes epoch milliseconds. */
-    private long version(CharSequence value) {
+    private long version(CsvRecord record, int position) {
         if (versionType == ColumnType.INTEGER) {
-            return parseLong(value);
+            return parseLong(text(record, position));
         }
-        long millis = IsoDates.epochMillis(value);
-        if (millis != IsoDates.NOT_SIMPLE) {
-            return millis;
+        if (isPlainAscii(record, position)) {
+            long millis = IsoDates.epochMillis(record.block(), record.fieldStart(position), record.fieldEnd(position));
+            if (millis != IsoDates.NOT_SIMPLE) {
+                return millis;
+            }
         }
-        return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+        return OffsetDateTime.parse(text(record, position), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant()
+                .toEpochMilli();
     }
 
     private void writeAction(BulkBuffer out, Operation op, CsvRecord record, long version) {

@@ -8,6 +8,11 @@ package dev.refdata.ingest.core.load;
  * <p>They only ever say "valid, and this is the value" for text that {@code java.time} accepts with the same
  * value; for anything else (another shape, an impossible date, lower-case {@code t}, an offset with seconds) they
  * say {@link #NOT_SIMPLE} and the caller asks {@code java.time}, which stays the judge of everything unusual.
+ *
+ * <p>They read a cell's bytes where they are (statically bound array reads, which the C1-only JIT the functions
+ * are deployed with compiles inline, unlike calls through {@link CharSequence}). A byte beyond ASCII is never
+ * part of the common shape, so text held as a string (a cell with doubled quotes or characters beyond ASCII) is
+ * never simple and goes to {@code java.time} directly.
  */
 final class IsoDates {
 
@@ -20,36 +25,36 @@ final class IsoDates {
     private IsoDates() {
     }
 
-    /** Whether {@code s} is exactly {@code yyyy-MM-dd} (four-digit year) and a real date. */
-    static boolean isSimpleDate(CharSequence s) {
-        return s.length() == 10 && epochDay(s, 0) != NOT_SIMPLE;
+    /** Whether the bytes from {@code from} to {@code to} are exactly {@code yyyy-MM-dd} (four-digit year) and a real date. */
+    static boolean isSimpleDate(byte[] s, int from, int to) {
+        return to - from == 10 && epochDay(s, from) != NOT_SIMPLE;
     }
 
     /**
      * Epoch milliseconds of {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]} followed by {@code Z} or {@code ±HH:MM}, as
-     * {@code OffsetDateTime.parse(s, ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli()} gives them; or
-     * {@link #NOT_SIMPLE}.
+     * {@code OffsetDateTime.parse(s, ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli()} gives them, in the bytes
+     * from {@code from} to {@code to}; or {@link #NOT_SIMPLE}.
      */
-    static long epochMillis(CharSequence s) {
-        int n = s.length();
-        if (n < 20 || s.charAt(10) != 'T' || s.charAt(13) != ':' || s.charAt(16) != ':') {
+    static long epochMillis(byte[] s, int from, int to) {
+        int n = to - from;
+        if (n < 20 || s[from + 10] != 'T' || s[from + 13] != ':' || s[from + 16] != ':') {
             return NOT_SIMPLE;
         }
-        long day = epochDay(s, 0);
-        int hour = twoDigits(s, 11);
-        int minute = twoDigits(s, 14);
-        int second = twoDigits(s, 17);
+        long day = epochDay(s, from);
+        int hour = twoDigits(s, from + 11);
+        int minute = twoDigits(s, from + 14);
+        int second = twoDigits(s, from + 17);
         if (day == NOT_SIMPLE || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
             return NOT_SIMPLE;
         }
-        int i = 19;
+        int i = from + 19;
         int millis = 0;
-        if (s.charAt(i) == '.') {
+        if (s[i] == '.') {
             int digits = 0;
             i++;
-            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+            while (i < to && s[i] >= '0' && s[i] <= '9') {
                 if (digits < 3) {
-                    millis = millis * 10 + (s.charAt(i) - '0');
+                    millis = millis * 10 + (s[i] - '0');
                 }
                 digits++;
                 i++;
@@ -62,15 +67,15 @@ final class IsoDates {
             }
         }
         int offsetSeconds;
-        if (i == n - 1 && s.charAt(i) == 'Z') {
+        if (i == to - 1 && s[i] == 'Z') {
             offsetSeconds = 0;
-        } else if (i == n - 6 && (s.charAt(i) == '+' || s.charAt(i) == '-') && s.charAt(i + 3) == ':') {
+        } else if (i == to - 6 && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':') {
             int oh = twoDigits(s, i + 1);
             int om = twoDigits(s, i + 4);
             if (oh < 0 || om < 0 || om > 59 || oh > MAX_OFFSET_HOURS || (oh == MAX_OFFSET_HOURS && om != 0)) {
                 return NOT_SIMPLE;
             }
-            offsetSeconds = (oh * 3600 + om * 60) * (s.charAt(i) == '-' ? -1 : 1);
+            offsetSeconds = (oh * 3600 + om * 60) * (s[i] == '-' ? -1 : 1);
         } else {
             return NOT_SIMPLE;
         }
@@ -79,8 +84,8 @@ final class IsoDates {
     }
 
     /** The epoch day of the {@code yyyy-MM-dd} at {@code at}, or {@link #NOT_SIMPLE}. */
-    private static long epochDay(CharSequence s, int at) {
-        if (s.charAt(at + 4) != '-' || s.charAt(at + 7) != '-') {
+    private static long epochDay(byte[] s, int at) {
+        if (s[at + 4] != '-' || s[at + 7] != '-') {
             return NOT_SIMPLE;
         }
         int hi = twoDigits(s, at);
@@ -109,10 +114,10 @@ final class IsoDates {
         return total - DAYS_0000_TO_1970;
     }
 
-    /** The two decimal digits at {@code at}, or -1. */
-    private static int twoDigits(CharSequence s, int at) {
-        char a = s.charAt(at);
-        char b = s.charAt(at + 1);
+    /** The two decimal digits at {@code at}, or -1 (a byte beyond ASCII is negative: not a digit). */
+    private static int twoDigits(byte[] s, int at) {
+        int a = s[at];
+        int b = s[at + 1];
         if (a < '0' || a > '9' || b < '0' || b > '9') {
             return -1;
         }

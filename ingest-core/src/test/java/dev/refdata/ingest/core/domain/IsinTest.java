@@ -1,10 +1,18 @@
 package dev.refdata.ingest.core.domain;
 
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class IsinTest {
 
@@ -35,5 +43,56 @@ class IsinTest {
         String body = "XS12345678A";
         String isin = body + Isin.checkDigit(body);
         assertThat(Isin.isValid(isin)).isTrue();
+    }
+
+    @Test
+    void aCharacterBeyondAsciiFailsWhereItStands() {
+        assertThat(Isin.problem("\u00dcS0378331005"))
+                .isEqualTo("an ISIN is two capital letters, nine capital letters or digits and a check digit");
+        assertThat(Isin.problem("US037833100\u0665")).isEqualTo("the last character of an ISIN is a check digit");
+        assertThat(Isin.problem("US037833100\u00e9\u00e9")).isEqualTo("an ISIN has 12 characters, got 13");
+        assertThat(Isin.isValid("US03783310\u00d85")).isFalse();
+        assertThatThrownBy(() -> Isin.checkDigit("XS12345678\u00c5"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("not an ISIN character: '\u00c5'");
+    }
+
+    @Provide
+    Arbitrary<String> isinLike() {
+        Arbitrary<String> body = Arbitraries.strings().withChars("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789").ofLength(11);
+        Arbitrary<String> valid = body.map(b -> b + Isin.checkDigit(b));
+        Arbitrary<String> anyAscii = Arbitraries.strings().ascii().ofMinLength(0).ofMaxLength(14);
+        Arbitrary<String> nearlyValid = valid.flatMap(v -> Arbitraries.integers().between(0, 11).flatMap(at ->
+                Arbitraries.chars().ascii().map(c -> v.substring(0, at) + c + v.substring(at + 1))));
+        return Arbitraries.oneOf(valid, anyAscii, nearlyValid);
+    }
+
+    @Property(tries = 3000)
+    void aCellsBytesAreJudgedAsItsTextWhateverBytesSurroundThem(@ForAll("isinLike") String candidate,
+                                                                 @ForAll byte[] before, @ForAll byte[] after) {
+        byte[] alone = candidate.getBytes(StandardCharsets.US_ASCII);
+        byte[] inside = new byte[before.length + alone.length + after.length];
+        System.arraycopy(before, 0, inside, 0, before.length);
+        System.arraycopy(alone, 0, inside, before.length, alone.length);
+        System.arraycopy(after, 0, inside, before.length + alone.length, after.length);
+        int from = before.length;
+        int to = from + alone.length;
+
+        assertThat(Isin.problem(inside, from, to)).as(candidate).isEqualTo(Isin.problem(candidate));
+        assertThat(Isin.isValid(inside, from, to)).as(candidate).isEqualTo(Isin.isValid(candidate));
+        assertThat(Isin.isValid(candidate)).as(candidate).isEqualTo(Isin.problem(candidate) == null);
+    }
+
+    @Property(tries = 1000)
+    void everyOtherCheckDigitIsNamedAsWrongWithTheRightOne(@ForAll("isinLike") String candidate) {
+        if (!Isin.isValid(candidate)) {
+            return; // only valid ones are altered here
+        }
+        int right = candidate.charAt(11) - '0';
+        for (int wrong = 0; wrong <= 9; wrong++) {
+            if (wrong != right) {
+                assertThat(Isin.problem(candidate.substring(0, 11) + wrong))
+                        .isEqualTo("wrong ISIN check digit: expected " + right);
+            }
+        }
     }
 }

@@ -8,6 +8,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -54,7 +55,7 @@ class IsoDatesTest {
 
     @Property(tries = 5000)
     void aTimestampTheFastPathReadsIsOneJavaTimeReadsTheSame(@ForAll("timestampLike") String text) {
-        long fast = IsoDates.epochMillis(text);
+        long fast = epochMillis(text);
         Long slow = javaTimeMillis(text);
 
         if (fast != IsoDates.NOT_SIMPLE) {
@@ -73,26 +74,60 @@ class IsoDatesTest {
         String text = timestamp.substring(0, 10);
         boolean valid = javaTimeDateIsValid(text);
 
-        assertThat(IsoDates.isSimpleDate(text)).as(text).isEqualTo(valid);
+        assertThat(isSimpleDate(text)).as(text).isEqualTo(valid);
     }
 
     @Test
     void otherShapesAreLeftToJavaTime() {
-        assertThat(IsoDates.epochMillis("2026-11-27T02:00Z")).isEqualTo(IsoDates.NOT_SIMPLE);
-        assertThat(IsoDates.epochMillis("+12026-11-27T02:00:00Z")).isEqualTo(IsoDates.NOT_SIMPLE);
-        assertThat(IsoDates.isSimpleDate("+12026-11-27")).isFalse();
-        assertThat(IsoDates.isSimpleDate("2026-11-7")).isFalse();
+        assertThat(epochMillis("2026-11-27T02:00Z")).isEqualTo(IsoDates.NOT_SIMPLE);
+        assertThat(epochMillis("+12026-11-27T02:00:00Z")).isEqualTo(IsoDates.NOT_SIMPLE);
+        assertThat(isSimpleDate("+12026-11-27")).isFalse();
+        assertThat(isSimpleDate("2026-11-7")).isFalse();
     }
 
     @Test
     void theCommonShapesGiveJavaTimesValues() {
-        assertThat(IsoDates.epochMillis("2026-11-27T02:00:00Z")).isEqualTo(javaTimeMillis("2026-11-27T02:00:00Z"));
-        assertThat(IsoDates.epochMillis("1969-12-31T23:59:59.999-01:30"))
+        assertThat(epochMillis("2026-11-27T02:00:00Z")).isEqualTo(javaTimeMillis("2026-11-27T02:00:00Z"));
+        assertThat(epochMillis("1969-12-31T23:59:59.999-01:30"))
                 .isEqualTo(javaTimeMillis("1969-12-31T23:59:59.999-01:30"));
-        assertThat(IsoDates.epochMillis("2024-02-29T12:34:56.123456789+05:45"))
+        assertThat(epochMillis("2024-02-29T12:34:56.123456789+05:45"))
                 .isEqualTo(javaTimeMillis("2024-02-29T12:34:56.123456789+05:45"));
-        assertThat(IsoDates.isSimpleDate("2000-02-29")).isTrue();
-        assertThat(IsoDates.isSimpleDate("1900-02-29")).isFalse();
+        assertThat(isSimpleDate("2000-02-29")).isTrue();
+        assertThat(isSimpleDate("1900-02-29")).isFalse();
+    }
+
+    @Property(tries = 2000)
+    void theFastPathsReadOnlyTheirRangeWhateverBytesSurroundIt(@ForAll("timestampLike") String text,
+                                                               @ForAll byte[] before, @ForAll byte[] after) {
+        byte[] alone = text.getBytes(StandardCharsets.UTF_8);
+        byte[] inside = new byte[before.length + alone.length + after.length];
+        System.arraycopy(before, 0, inside, 0, before.length);
+        System.arraycopy(alone, 0, inside, before.length, alone.length);
+        System.arraycopy(after, 0, inside, before.length + alone.length, after.length);
+        int from = before.length;
+        int to = from + alone.length;
+
+        assertThat(IsoDates.epochMillis(inside, from, to)).as(text).isEqualTo(epochMillis(text));
+        assertThat(IsoDates.isSimpleDate(inside, from, from + 10)).as(text)
+                .isEqualTo(isSimpleDate(text.substring(0, 10)));
+    }
+
+    @Test
+    void textBeyondAsciiIsNeverTheCommonShape() {
+        assertThat(epochMillis("2026-11-27T02:00:00\u017a")).isEqualTo(IsoDates.NOT_SIMPLE);
+        assertThat(epochMillis("\u0662026-11-27T02:00:00Z")).isEqualTo(IsoDates.NOT_SIMPLE);
+        assertThat(isSimpleDate("2026-11-2\u0667")).isFalse();
+    }
+
+    /** The fast path over the text's UTF-8 bytes, as the converter hands a cell's bytes over. */
+    private static long epochMillis(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return IsoDates.epochMillis(bytes, 0, bytes.length);
+    }
+
+    private static boolean isSimpleDate(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return IsoDates.isSimpleDate(bytes, 0, bytes.length);
     }
 
     private static Long javaTimeMillis(String text) {
