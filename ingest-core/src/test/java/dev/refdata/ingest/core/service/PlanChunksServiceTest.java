@@ -1,14 +1,20 @@
 package dev.refdata.ingest.core.service;
 
+import dev.refdata.ingest.core.domain.ByteRange;
 import dev.refdata.ingest.core.domain.Chunk;
+import dev.refdata.ingest.core.domain.ObjectInfo;
 import dev.refdata.ingest.core.domain.ObjectRef;
 import dev.refdata.ingest.core.port.in.InvalidSourceException;
 import dev.refdata.ingest.core.port.in.PlanChunksCommand;
 import dev.refdata.ingest.core.port.in.PlanChunksResult;
+import dev.refdata.ingest.core.port.out.ObjectStore;
 import dev.refdata.ingest.core.spec.DatasetCatalog;
 import dev.refdata.ingest.core.spec.InvalidDatasetSpecException;
 import dev.refdata.ingest.core.testing.InMemoryObjectStore;
 import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -53,6 +59,63 @@ class PlanChunksServiceTest {
                 .isInstanceOf(InvalidSourceException.class)
                 .hasMessageStartingWith("feeds/2026-11-27/instruments.csv, line 2: a quoted field")
                 .satisfies(e -> assertThat(((InvalidSourceException) e).line()).isEqualTo(2));
+    }
+
+    @Test
+    void aFileReadInManyPartsIsPlannedAsReadInOne() {
+        StringBuilder file = new StringBuilder(HEADER).append('\n');
+        for (int i = 0; i < 500; i++) {
+            file.append("US0378331005,T").append(i).append(",\"Name, ").append(i)
+                    .append("\",EQUITY,USD,XNAS,Apple,US,,,ACTIVE,2026-11-26T21:00:00Z\n");
+        }
+        objects.with(FILE, file.toString());
+        PlanChunksCommand command = new PlanChunksCommand(FILE, "instruments", 4096);
+
+        PlanChunksResult inOne = new PlanChunksService(objects, DatasetCatalog.builtIn(), 1, file.length()).plan(command);
+        PlanChunksResult inParts = new PlanChunksService(objects, DatasetCatalog.builtIn(), 3, 97).plan(command);
+
+        assertThat(inParts.plan().chunks()).isEqualTo(inOne.plan().chunks()).hasSizeGreaterThan(5);
+        assertThat(inParts.plan().records()).isEqualTo(500);
+        assertThat(inParts.plan().objectSize()).isEqualTo(file.length());
+    }
+
+    @Test
+    void anObjectCutShortSinceItWasDescribedIsRefusedSayingWhereItEnded() {
+        objects.with(FILE, HEADER + "\nUS0378331005,AAPL,Apple,EQUITY,USD,XNAS,Apple,US,,,ACTIVE,2026-11-26T21:00:00Z\n");
+        long size = objects.describe(FILE).size();
+        ObjectStore shrunk = new ObjectStore() { // described before it was cut to its first 100 bytes
+            @Override
+            public ObjectInfo describe(ObjectRef ref) {
+                return objects.describe(ref);
+            }
+
+            @Override
+            public InputStream openRange(ObjectRef ref, ByteRange range) {
+                return objects.openRange(ref, new ByteRange(Math.min(range.start(), 100), Math.min(range.end(), 100)));
+            }
+
+            @Override
+            public Stream<ObjectInfo> list(String bucket, String prefix) {
+                return objects.list(bucket, prefix);
+            }
+
+            @Override
+            public void put(ObjectRef ref, byte[] content, String contentType) {
+                objects.put(ref, content, contentType);
+            }
+
+            @Override
+            public ObjectUpload startUpload(ObjectRef ref, String contentType) {
+                return objects.startUpload(ref, contentType);
+            }
+        };
+
+        assertThatThrownBy(() -> new PlanChunksService(shrunk, DatasetCatalog.builtIn(), 2, 64)
+                .plan(new PlanChunksCommand(FILE, "instruments", 100)))
+                .isInstanceOf(InvalidSourceException.class)
+                .hasMessageStartingWith("feeds/2026-11-27/instruments.csv: reading failed: reading feeds/2026-11-27/instruments.csv failed at byte 100")
+                .hasMessageContaining("the stream ended at byte 100 of 128");
+        assertThat(size).isGreaterThan(128);
     }
 
     @Test
