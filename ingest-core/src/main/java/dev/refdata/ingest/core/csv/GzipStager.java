@@ -4,6 +4,7 @@ import dev.refdata.ingest.core.domain.ByteRange;
 import dev.refdata.ingest.core.domain.Chunk;
 import dev.refdata.ingest.core.domain.CsvDialect;
 import dev.refdata.ingest.core.domain.ObjectRef;
+import dev.refdata.ingest.core.load.ReadAheadObjectStream;
 import dev.refdata.ingest.core.port.out.ObjectStore;
 
 import java.io.BufferedInputStream;
@@ -19,7 +20,8 @@ import java.util.zip.ZipException;
 /**
  * Turns a gzipped CSV object, which cannot be cut by byte range, into plain staged parts that can: the object is
  * decompressed as a stream, once, and its records are copied into parts of about a target size that start and
- * end on record boundaries (a multipart upload each), without a header. Each part is one chunk; line numbers stay
+ * end on record boundaries (a multipart upload each), without a header. The compressed bytes are fetched as
+ * parts ahead of the decompression ({@link ReadAheadObjectStream}). Each part is one chunk; line numbers stay
  * those of the original file. Nothing is held whole in memory.
  */
 public final class GzipStager {
@@ -55,7 +57,7 @@ public final class GzipStager {
      * @throws IOException           when the object is not gzip, is truncated, or cannot be read
      */
     public Staged stage(ObjectRef source, String bucket, String partPrefix, long targetPartBytes) throws IOException {
-        try (InputStream raw = objects.open(source);
+        try (InputStream raw = ReadAheadObjectStream.whole(objects, source); // compressed bytes fetched ahead
              InputStream gz = new GZIPInputStream(new BufferedInputStream(raw, 64 * 1024), 64 * 1024)) {
             RecordStream records = new RecordStream(gz, dialect, BUFFER_BYTES);
             BoundaryScanner scanner = records.scanner();

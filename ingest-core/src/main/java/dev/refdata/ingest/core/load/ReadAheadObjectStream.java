@@ -30,6 +30,11 @@ import java.util.concurrent.Future;
  */
 public final class ReadAheadObjectStream extends InputStream {
 
+    /** Parts fetched at once ahead of the reader by default. */
+    public static final int DEFAULT_PARTS_AHEAD = 4;
+    /** Bytes in a part by default: a typical size of S3 range GETs in AWS's performance guidance (8 or 16 MB). */
+    public static final int DEFAULT_PART_BYTES = 8 << 20;
+
     /** A part's bytes. */
     private record Part(byte[] bytes, int length) {
     }
@@ -74,6 +79,15 @@ public final class ReadAheadObjectStream extends InputStream {
             return t;
         });
         fetchAhead();
+    }
+
+    /**
+     * The whole object as it is described now, with the default parts and the loader's resumption: at most
+     * {@code DEFAULT_PARTS_AHEAD + 1} parts of {@code DEFAULT_PART_BYTES} held at once.
+     */
+    public static ReadAheadObjectStream whole(ObjectStore objects, ObjectRef object) {
+        return new ReadAheadObjectStream(objects, object, new ByteRange(0, objects.describe(object).size()),
+                DEFAULT_PARTS_AHEAD, DEFAULT_PART_BYTES, LoadSettings.DEFAULTS.maxReadAttempts());
     }
 
     @Override

@@ -32,9 +32,6 @@ import java.util.Objects;
 public final class PlanChunksService implements PlanChunksUseCase {
 
     private static final Logger LOG = LoggerFactory.getLogger(PlanChunksService.class);
-    /** Parts fetched at once ahead of the scan, and their size: 4 × 8 MiB held at most besides the one scanned. */
-    static final int PARTS_AHEAD = 4;
-    static final int PART_BYTES = 8 << 20;
     /** Ranged reads a part may take when its stream breaks (the loader's default). */
     private static final int MAX_READS_PER_PART = LoadSettings.DEFAULTS.maxReadAttempts();
 
@@ -44,7 +41,7 @@ public final class PlanChunksService implements PlanChunksUseCase {
     private final int partBytes;
 
     public PlanChunksService(ObjectStore objects, DatasetCatalog datasets) {
-        this(objects, datasets, PARTS_AHEAD, PART_BYTES);
+        this(objects, datasets, ReadAheadObjectStream.DEFAULT_PARTS_AHEAD, ReadAheadObjectStream.DEFAULT_PART_BYTES);
     }
 
     /**
