@@ -32,8 +32,12 @@ public final class ReadAheadObjectStream extends InputStream {
 
     /** Parts fetched at once ahead of the reader by default. */
     public static final int DEFAULT_PARTS_AHEAD = 4;
-    /** Bytes in a part by default: a typical size of S3 range GETs in AWS's performance guidance (8 or 16 MB). */
-    public static final int DEFAULT_PART_BYTES = 8 << 20;
+    /**
+     * Bytes in a part by default: 8 MiB, a typical size of S3 range GETs in AWS's performance guidance (8 or 16 MB),
+     * less in a small heap, so that the parts held at once stay within a sixteenth of it (at least 1 MiB a part: a
+     * run must still plan in the 64 MiB heap it loads a 100 MB line in).
+     */
+    public static final int DEFAULT_PART_BYTES = partBytesFor(Runtime.getRuntime().maxMemory());
 
     /** A part's bytes. */
     private record Part(byte[] bytes, int length) {
@@ -79,6 +83,11 @@ public final class ReadAheadObjectStream extends InputStream {
             return t;
         });
         fetchAhead();
+    }
+
+    /** The default part size for a heap of {@code maxHeapBytes}. */
+    static int partBytesFor(long maxHeapBytes) {
+        return (int) Math.max(1 << 20, Math.min(8 << 20, maxHeapBytes / 16 / (DEFAULT_PARTS_AHEAD + 1)));
     }
 
     /**

@@ -124,6 +124,14 @@ class ReadAheadObjectStreamTest {
     }
 
     @Test
+    void thePartsHeldAtOnceStayWithinASixteenthOfTheHeapBetweenOneAndEightMebibytesAPart() {
+        assertThat(ReadAheadObjectStream.partBytesFor(64L << 20)).isEqualTo(1 << 20);
+        assertThat(ReadAheadObjectStream.partBytesFor(320L << 20)).isEqualTo(4 << 20);
+        assertThat(ReadAheadObjectStream.partBytesFor(1L << 30)).isEqualTo(8 << 20);
+        assertThat(ReadAheadObjectStream.partBytesFor(16L << 20)).isEqualTo(1 << 20);
+    }
+
+    @Test
     void nonsenseSettingsAreRefused() {
         InMemoryObjectStore store = new InMemoryObjectStore().with(OBJECT, content(10));
         assertThatThrownBy(() -> new ReadAheadObjectStream(store, OBJECT, new ByteRange(0, 10), 0, 4, 1))
