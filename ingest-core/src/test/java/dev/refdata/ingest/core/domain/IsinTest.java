@@ -1,5 +1,6 @@
 package dev.refdata.ingest.core.domain;
 
+import dev.refdata.ingest.core.testing.SurroundedBytes;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -69,16 +70,10 @@ class IsinTest {
     @Property(tries = 3000)
     void aCellsBytesAreJudgedAsItsTextWhateverBytesSurroundThem(@ForAll("isinLike") String candidate,
                                                                  @ForAll byte[] before, @ForAll byte[] after) {
-        byte[] alone = candidate.getBytes(StandardCharsets.US_ASCII);
-        byte[] inside = new byte[before.length + alone.length + after.length];
-        System.arraycopy(before, 0, inside, 0, before.length);
-        System.arraycopy(alone, 0, inside, before.length, alone.length);
-        System.arraycopy(after, 0, inside, before.length + alone.length, after.length);
-        int from = before.length;
-        int to = from + alone.length;
+        SurroundedBytes inside = SurroundedBytes.of(before, candidate.getBytes(StandardCharsets.US_ASCII), after);
 
-        assertThat(Isin.problem(inside, from, to)).as(candidate).isEqualTo(Isin.problem(candidate));
-        assertThat(Isin.isValid(inside, from, to)).as(candidate).isEqualTo(Isin.isValid(candidate));
+        assertThat(Isin.problem(inside.array(), inside.from(), inside.to())).as(candidate).isEqualTo(Isin.problem(candidate));
+        assertThat(Isin.isValid(inside.array(), inside.from(), inside.to())).as(candidate).isEqualTo(Isin.isValid(candidate));
         assertThat(Isin.isValid(candidate)).as(candidate).isEqualTo(Isin.problem(candidate) == null);
     }
 

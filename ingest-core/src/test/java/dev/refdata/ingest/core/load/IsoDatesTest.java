@@ -6,6 +6,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import dev.refdata.ingest.core.testing.SurroundedBytes;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -99,16 +100,10 @@ class IsoDatesTest {
     @Property(tries = 2000)
     void theFastPathsReadOnlyTheirRangeWhateverBytesSurroundIt(@ForAll("timestampLike") String text,
                                                                @ForAll byte[] before, @ForAll byte[] after) {
-        byte[] alone = text.getBytes(StandardCharsets.UTF_8);
-        byte[] inside = new byte[before.length + alone.length + after.length];
-        System.arraycopy(before, 0, inside, 0, before.length);
-        System.arraycopy(alone, 0, inside, before.length, alone.length);
-        System.arraycopy(after, 0, inside, before.length + alone.length, after.length);
-        int from = before.length;
-        int to = from + alone.length;
+        SurroundedBytes inside = SurroundedBytes.of(before, text.getBytes(StandardCharsets.UTF_8), after);
 
-        assertThat(IsoDates.epochMillis(inside, from, to)).as(text).isEqualTo(epochMillis(text));
-        assertThat(IsoDates.isSimpleDate(inside, from, from + 10)).as(text)
+        assertThat(IsoDates.epochMillis(inside.array(), inside.from(), inside.to())).as(text).isEqualTo(epochMillis(text));
+        assertThat(IsoDates.isSimpleDate(inside.array(), inside.from(), inside.from() + 10)).as(text)
                 .isEqualTo(isSimpleDate(text.substring(0, 10)));
     }
 

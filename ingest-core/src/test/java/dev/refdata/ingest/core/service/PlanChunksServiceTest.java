@@ -1,8 +1,6 @@
 package dev.refdata.ingest.core.service;
 
-import dev.refdata.ingest.core.domain.ByteRange;
 import dev.refdata.ingest.core.domain.Chunk;
-import dev.refdata.ingest.core.domain.ObjectInfo;
 import dev.refdata.ingest.core.domain.ObjectRef;
 import dev.refdata.ingest.core.port.in.InvalidSourceException;
 import dev.refdata.ingest.core.port.in.PlanChunksCommand;
@@ -10,11 +8,9 @@ import dev.refdata.ingest.core.port.in.PlanChunksResult;
 import dev.refdata.ingest.core.port.out.ObjectStore;
 import dev.refdata.ingest.core.spec.DatasetCatalog;
 import dev.refdata.ingest.core.spec.InvalidDatasetSpecException;
+import dev.refdata.ingest.core.testing.ControlledReadsObjectStore;
 import dev.refdata.ingest.core.testing.InMemoryObjectStore;
 import org.junit.jupiter.api.Test;
-
-import java.io.InputStream;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -83,32 +79,7 @@ class PlanChunksServiceTest {
     void anObjectCutShortSinceItWasDescribedIsRefusedSayingWhereItEnded() {
         objects.with(FILE, HEADER + "\nUS0378331005,AAPL,Apple,EQUITY,USD,XNAS,Apple,US,,,ACTIVE,2026-11-26T21:00:00Z\n");
         long size = objects.describe(FILE).size();
-        ObjectStore shrunk = new ObjectStore() { // described before it was cut to its first 100 bytes
-            @Override
-            public ObjectInfo describe(ObjectRef ref) {
-                return objects.describe(ref);
-            }
-
-            @Override
-            public InputStream openRange(ObjectRef ref, ByteRange range) {
-                return objects.openRange(ref, new ByteRange(Math.min(range.start(), 100), Math.min(range.end(), 100)));
-            }
-
-            @Override
-            public Stream<ObjectInfo> list(String bucket, String prefix) {
-                return objects.list(bucket, prefix);
-            }
-
-            @Override
-            public void put(ObjectRef ref, byte[] content, String contentType) {
-                objects.put(ref, content, contentType);
-            }
-
-            @Override
-            public ObjectUpload startUpload(ObjectRef ref, String contentType) {
-                return objects.startUpload(ref, contentType);
-            }
-        };
+        ObjectStore shrunk = new ControlledReadsObjectStore(objects).cutAfter(100); // described before it was cut
 
         assertThatThrownBy(() -> new PlanChunksService(shrunk, DatasetCatalog.builtIn(), 2, 64)
                 .plan(new PlanChunksCommand(FILE, "instruments", 100)))

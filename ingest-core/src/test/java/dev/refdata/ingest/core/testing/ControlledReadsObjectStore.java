@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  * An object store over another whose ranged reads can be ordered or broken: a held-back range delivers nothing
  * until another range has been read to its end and closed (so concurrent readers finish in a chosen order), and a
  * failing range throws an {@link IOException} on its first read. Reads can also wait for something else to happen
- * first ({@link #readsWaitFor}), and each read's end can be noted ({@link #onEachClose}).
+ * first ({@link #readsWaitFor}), each read's end can be noted ({@link #onEachClose}), and objects can be cut
+ * short under their description ({@link #cutAfter}).
  */
 public final class ControlledReadsObjectStore implements ObjectStore {
 
@@ -30,6 +31,7 @@ public final class ControlledReadsObjectStore implements ObjectStore {
     private volatile CountDownLatch gate = new CountDownLatch(0);
     private volatile Duration gateWait = Duration.ZERO;
     private volatile Runnable closedOnce = () -> { };
+    private volatile long cutAfter = Long.MAX_VALUE;
 
     public ControlledReadsObjectStore(ObjectStore delegate) {
         this.delegate = delegate;
@@ -57,6 +59,15 @@ public final class ControlledReadsObjectStore implements ObjectStore {
         return this;
     }
 
+    /**
+     * Reads see every object cut after {@code bytes}, as if it had shrunk since it was described: a range ends
+     * there, one past it is empty. {@link #describe} still gives the size before.
+     */
+    public ControlledReadsObjectStore cutAfter(long bytes) {
+        this.cutAfter = bytes;
+        return this;
+    }
+
     /** Runs {@code noted} when a read's stream is first closed. */
     public ControlledReadsObjectStore onEachClose(Runnable noted) {
         this.closedOnce = noted;
@@ -65,7 +76,8 @@ public final class ControlledReadsObjectStore implements ObjectStore {
 
     @Override
     public InputStream openRange(ObjectRef ref, ByteRange range) {
-        InputStream in = delegate.openRange(ref, range);
+        long cut = cutAfter;
+        InputStream in = delegate.openRange(ref, new ByteRange(Math.min(range.start(), cut), Math.min(range.end(), cut)));
         CountDownLatch held = heldBackUntil.get(range);
         CountDownLatch closed = closing.get(range);
         String failure = failures.get(range);
