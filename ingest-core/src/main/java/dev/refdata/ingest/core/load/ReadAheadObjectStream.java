@@ -7,7 +7,6 @@ import dev.refdata.ingest.core.port.out.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
@@ -38,6 +37,8 @@ public final class ReadAheadObjectStream extends InputStream {
      * run must still plan in the 64 MiB heap it loads a 100 MB line in).
      */
     public static final int DEFAULT_PART_BYTES = partBytesFor(Runtime.getRuntime().maxMemory());
+    /** Ranged reads a part may take when its stream breaks, by default: the loader's. */
+    public static final int DEFAULT_READS_PER_PART = LoadSettings.DEFAULTS.maxReadAttempts();
 
     /** A part's bytes. */
     private record Part(byte[] bytes, int length) {
@@ -96,7 +97,7 @@ public final class ReadAheadObjectStream extends InputStream {
      */
     public static ReadAheadObjectStream whole(ObjectStore objects, ObjectRef object) {
         return new ReadAheadObjectStream(objects, object, new ByteRange(0, objects.describe(object).size()),
-                DEFAULT_PARTS_AHEAD, DEFAULT_PART_BYTES, LoadSettings.DEFAULTS.maxReadAttempts());
+                DEFAULT_PARTS_AHEAD, DEFAULT_PART_BYTES, DEFAULT_READS_PER_PART);
     }
 
     @Override
@@ -155,10 +156,7 @@ public final class ReadAheadObjectStream extends InputStream {
         int length = (int) part.length();
         byte[] bytes = into != null && into.length >= length ? into : new byte[length];
         try (InputStream in = new ResumingRangeStream(objects, object, part, maxReadsPerPart)) {
-            int n = in.readNBytes(bytes, 0, length);
-            if (n != length) {
-                throw new IOException("reading " + object + " ended at byte " + (part.start() + n) + " of " + end);
-            }
+            in.readNBytes(bytes, 0, length); // all of them: a stream that ends early throws once out of reads
         }
         return new Part(bytes, length);
     }
@@ -172,9 +170,6 @@ public final class ReadAheadObjectStream extends InputStream {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) {
-                throw new IOException(io.getMessage(), io);
-            }
-            if (cause instanceof UncheckedIOException io) {
                 throw new IOException(io.getMessage(), io);
             }
             if (cause instanceof RuntimeException unchecked) {

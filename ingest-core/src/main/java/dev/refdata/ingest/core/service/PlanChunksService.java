@@ -7,7 +7,6 @@ import dev.refdata.ingest.core.domain.ChunkPlan;
 import dev.refdata.ingest.core.domain.DatasetSpec;
 import dev.refdata.ingest.core.domain.HeaderLayout;
 import dev.refdata.ingest.core.domain.ObjectInfo;
-import dev.refdata.ingest.core.load.LoadSettings;
 import dev.refdata.ingest.core.load.ReadAheadObjectStream;
 import dev.refdata.ingest.core.port.in.InvalidSourceException;
 import dev.refdata.ingest.core.port.in.PlanChunksCommand;
@@ -32,8 +31,6 @@ import java.util.Objects;
 public final class PlanChunksService implements PlanChunksUseCase {
 
     private static final Logger LOG = LoggerFactory.getLogger(PlanChunksService.class);
-    /** Ranged reads a part may take when its stream breaks (the loader's default). */
-    private static final int MAX_READS_PER_PART = LoadSettings.DEFAULTS.maxReadAttempts();
 
     private final ObjectStore objects;
     private final DatasetCatalog datasets;
@@ -76,7 +73,7 @@ public final class PlanChunksService implements PlanChunksUseCase {
         long started = System.nanoTime();
         ChunkPlan plan;
         try (InputStream in = new ReadAheadObjectStream(objects, command.source(), new ByteRange(0, info.size()),
-                partsAhead, partBytes, MAX_READS_PER_PART)) {
+                partsAhead, partBytes, ReadAheadObjectStream.DEFAULT_READS_PER_PART)) {
             plan = new ChunkPlanner(spec.dialect()).plan(command.source(), in, command.targetChunkBytes());
         } catch (MalformedCsvException e) {
             throw new InvalidSourceException(command.source(), e.line(), reasonOf(e), e);
