@@ -12,7 +12,10 @@
 # and a 100k-record chunk against the big one (each chunk's largest live set, sampled after a full collection
 # before every bulk request) and the time from process start to the first bulk request without CDS (-Xshare:off),
 # with the JDK's default CDS archive, with an AppCDS archive of the loader, and with the JVM options the SAM
-# template deploys the functions with (its JAVA_TOOL_OPTIONS: how the loader Lambda starts).
+# template deploys the functions with (its JAVA_TOOL_OPTIONS), and the loader handler as the Lambda runtime builds
+# it: its no-argument constructor wiring S3, DynamoDB (dynalite, from ingest-it's npm install) and OpenSearch from
+# environment variables, with the template's JAVA_TOOL_OPTIONS and JSON logging (the first bulk request is timed by
+# a forwarding proxy in front of the node, as this process cannot wrap that handler's client).
 # Prints one JSON line per measurement and a final {"summary":true,...} line with medians and ratios. Each
 # measurement also says where the machine's CPU went while it ran ("cpu": the OpenSearch node, this harness with
 # its in-process S3 server, the measured child, everything else, the hypervisor's steal, idle cores; from /proc),
@@ -38,7 +41,7 @@
 #                 (the ceiling and the loader both ask for the filtered one by default)
 #   --heap-only   only the heap probes (small, middle, big chunk; with --baseline-jar the baseline's small and
 #                 big too), 3 repetitions: about 4 minutes for 1,000,000 records
-#   --cold-only   only the cold-start probes (--cold-repeats of each of the four ways): about 2 minutes
+#   --cold-only   only the cold-start probes (--cold-repeats of each of the five ways): about 2 minutes
 #   --heap-repeats N  repetitions of the heap probes (default 1; 3 with --heap-only); the summary gives the
 #                 median of each chunk's figure and every repetition's big/small ratio
 #   --no-sweep    no ceiling sweep: 5 MiB requests at the first --ceiling-in-flight
@@ -58,5 +61,10 @@ if [ "${NO_BUILD:-0}" != 1 ]; then
   "$MVN" -B -q -f "$ROOT/pom.xml" -pl ingest-benchmarks -am -DskipTests package >&2
 fi
 cd "$ROOT"
+# dynalite for the cold start of the handler as Lambda builds it (its DynamoDB chunk ledger); without it the
+# summary says why that figure is missing
+if [ ! -f ingest-it/node_modules/dynalite/cli.js ] && command -v npm >/dev/null; then
+  (cd ingest-it && npm ci --no-audit --no-fund >&2) || echo "# npm ci in ingest-it failed: no dynalite" >&2
+fi
 exec java -Xmx"${BENCH_HEAP:-2g}" -cp "$JAR" -Dbench.logs="$ROOT/ingest-benchmarks/target/end-to-end" \
   dev.refdata.ingest.benchmarks.endtoend.EndToEndBenchmark "$@"

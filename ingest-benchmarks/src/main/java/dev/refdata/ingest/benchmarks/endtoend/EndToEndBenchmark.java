@@ -1,5 +1,6 @@
 package dev.refdata.ingest.benchmarks.endtoend;
 
+import dev.refdata.ingest.adapter.dynamodb.DynamoDbRunStore;
 import dev.refdata.ingest.adapter.opensearch.OpenSearchClientSettings;
 import dev.refdata.ingest.adapter.opensearch.OpenSearchHttpClient;
 import dev.refdata.ingest.adapter.opensearch.OpenSearchSinks;
@@ -19,6 +20,11 @@ import dev.refdata.ingest.core.sample.InstrumentSampleGenerator;
 import dev.refdata.ingest.core.sample.SampleOptions;
 import dev.refdata.ingest.core.service.PlanChunksService;
 import dev.refdata.ingest.core.spec.DatasetCatalog;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.BufferedReader;
@@ -42,6 +48,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
@@ -335,19 +342,70 @@ public final class EndToEndBenchmark {
             List<Double> jdkShare = new ArrayList<>();
             List<Double> appCds = new ArrayList<>();
             List<Double> deployedJdkShare = new ArrayList<>();
-            for (int r = 1; r <= options.coldRepeats; r++) {
-                noShare.add((double) loader("cold-no-cds", r, small, smallPlan, List.of("-Xshare:off")).coldStartMillis);
-                jdkShare.add((double) loader("cold-jdk-cds", r, small, smallPlan, List.of()).coldStartMillis);
-                appCds.add((double) loader("cold-appcds", r, small, smallPlan,
-                        List.of("-XX:SharedArchiveFile=" + archive)).coldStartMillis);
-                if (!deployed.isEmpty()) {
-                    deployedJdkShare.add((double) loader("cold-deployed", r, small, smallPlan, deployed).coldStartMillis);
+            List<Double> lambda = new ArrayList<>();
+            List<Double> lambdaReady = new ArrayList<>();
+            Optional<String> noLambda = DynaliteProcess.unavailable();
+            try (LambdaWay way = noLambda.isEmpty() ? LambdaWay.start(logs, node) : null) {
+                for (int r = 1; r <= options.coldRepeats; r++) {
+                    noShare.add((double) loader("cold-no-cds", r, small, smallPlan, List.of("-Xshare:off")).coldStartMillis);
+                    jdkShare.add((double) loader("cold-jdk-cds", r, small, smallPlan, List.of()).coldStartMillis);
+                    appCds.add((double) loader("cold-appcds", r, small, smallPlan,
+                            List.of("-XX:SharedArchiveFile=" + archive)).coldStartMillis);
+                    if (!deployed.isEmpty()) {
+                        deployedJdkShare.add((double) loader("cold-deployed", r, small, smallPlan, deployed).coldStartMillis);
+                    }
+                    if (way != null) {
+                        Child c = lambdaLoader(way, r, deployed);
+                        lambda.add((double) c.coldStartMillis);
+                        lambdaReady.add((double) (Long.parseLong(c.field("handlerReadyEpochMs")) - c.launchedEpochMs));
+                    }
                 }
             }
+            noLambda.ifPresent(why -> System.err.println("# no cold start of the handler as Lambda builds it: " + why));
             return "\"coldStartMs\":{\"noCds\":" + json(median(noShare), 0) + ",\"jdkCds\":" + json(median(jdkShare), 0)
                     + ",\"appCds\":" + json(median(appCds), 0) + ",\"deployedJvm\":" + json(median(deployedJdkShare), 0)
                     + ",\"deployedJvmOptions\":\"" + String.join(" ", deployed) + "\""
+                    + ",\"lambda\":" + json(median(lambda), 0) + ",\"lambdaHandlerReady\":" + json(median(lambdaReady), 0)
+                    + noLambda.map(why -> ",\"lambdaMissing\":\"" + why.replace("\"", "'") + "\"").orElse("")
                     + ",\"bigChunk\":" + json(median(bigChunk), 0) + "}";
+        }
+
+        /**
+         * The loader as the Lambda runtime starts it: the template's {@code JAVA_TOOL_OPTIONS} in the environment,
+         * the handler's no-argument constructor wiring its clients from environment variables (S3 here, DynamoDB
+         * in dynalite, OpenSearch through {@link BulkArrivalProxy}, which times the first bulk request).
+         */
+        private Child lambdaLoader(LambdaWay way, int repeat, List<String> deployed) throws Exception {
+            Chunk chunk = smallPlan.plan().chunks().get(0);
+            String index = freshIndex("lambda");
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("JAVA_TOOL_OPTIONS", String.join(" ", deployed));
+            env.put("AWS_REGION", "us-east-1");
+            env.put("AWS_ACCESS_KEY_ID", S3_CREDENTIALS.accessKeyId());
+            env.put("AWS_SECRET_ACCESS_KEY", S3_CREDENTIALS.secretAccessKey());
+            env.put("INGEST_S3_ENDPOINT", s3.toString());
+            env.put("INGEST_DYNAMODB_ENDPOINT", way.dynalite.endpoint().toString());
+            env.put("INGEST_RUN_TABLE", LambdaWay.TABLE);
+            env.put("INGEST_ARTIFACTS_BUCKET", ARTIFACTS);
+            env.put("INGEST_OPENSEARCH_URL", way.proxy.endpoint().toString());
+            way.proxy.reset();
+            Child c = child("cold-lambda", repeat, List.of("mode=lambda", "index=" + index, "bucket=" + small.bucket(),
+                    "key=" + small.key(), "start=" + chunk.range().start(), "end=" + chunk.range().end(),
+                    "firstLine=" + chunk.firstLine(), "records=" + chunk.records(),
+                    "columns=" + String.join(",", smallPlan.layout().columnNames()), "runId=bench-lambda-r" + repeat),
+                    List.of(), chunk.records(), jar, env);
+            long first = way.proxy.firstBulkEpochMs();
+            if (first < 0) {
+                throw new IllegalStateException("cold-lambda: no bulk request reached the proxy");
+            }
+            c.coldStartMillis = first - c.launchedEpochMs;
+            long count = countAndDrop(index);
+            emit(c.line("cold-lambda", repeat, count));
+            if (count != chunk.records()) {
+                throw new IllegalStateException("cold-lambda: " + count + " documents in the index, " + chunk.records()
+                        + " in the chunk");
+            }
+            return c;
         }
 
         /** Keeps a repetition's CPU account for the summary's medians (the warm-up, sweep and probes are not kept). */
@@ -565,6 +623,12 @@ public final class EndToEndBenchmark {
 
         private Child child(String kind, int repeat, List<String> args, List<String> jvmOptions, long records,
                             String classPath) throws Exception {
+            return child(kind, repeat, args, jvmOptions, records, classPath, Map.of());
+        }
+
+        /** @param environment set in the child's environment, after this process's {@code INGEST_*} are removed */
+        private Child child(String kind, int repeat, List<String> args, List<String> jvmOptions, long records,
+                            String classPath, Map<String, String> environment) throws Exception {
             int serial = ++childSerial;
             List<String> command = new ArrayList<>();
             command.add(java);
@@ -580,6 +644,10 @@ public final class EndToEndBenchmark {
             command.addAll(args);
             Path stderr = logs.resolve(String.format(Locale.ROOT, "child-%02d-%s-%d.log", serial, kind, repeat));
             ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
+            if (!environment.isEmpty()) {
+                builder.environment().keySet().removeIf(name -> name.startsWith("INGEST_"));
+                builder.environment().putAll(environment);
+            }
             CpuAccount.Snapshot machine0 = cpu.take();
             long launched = System.currentTimeMillis();
             Process process = builder.start();
@@ -603,6 +671,41 @@ public final class EndToEndBenchmark {
         }
     }
 
+    /** What the Lambda-built loader needs besides S3 and the node: dynalite with the run table, and the proxy. */
+    private static final class LambdaWay implements AutoCloseable {
+        static final String TABLE = "bench-runs";
+        final DynaliteProcess dynalite;
+        final BulkArrivalProxy proxy;
+
+        private LambdaWay(DynaliteProcess dynalite, BulkArrivalProxy proxy) {
+            this.dynalite = dynalite;
+            this.proxy = proxy;
+        }
+
+        static LambdaWay start(Path logs, URI node) throws Exception {
+            DynaliteProcess dynalite = DynaliteProcess.start(logs.resolve("dynalite.log"));
+            try (DynamoDbClient dynamo = DynamoDbClient.builder().region(Region.US_EAST_1)
+                    .endpointOverride(dynalite.endpoint()).httpClientBuilder(Apache5HttpClient.builder())
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                            S3_CREDENTIALS.accessKeyId(), S3_CREDENTIALS.secretAccessKey()))).build()) {
+                DynamoDbRunStore.createTable(dynamo, TABLE);
+                return new LambdaWay(dynalite, BulkArrivalProxy.start(node));
+            } catch (Exception e) {
+                dynalite.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                proxy.close();
+            } finally {
+                dynalite.close();
+            }
+        }
+    }
+
     /** What a child process reported. */
     private final class Child {
         final String json;
@@ -612,7 +715,8 @@ public final class EndToEndBenchmark {
         final double cpuSeconds;
         final double peakLiveHeapMB;
         final double liveAtBulkMB;
-        final long coldStartMillis;
+        /** Process start to first bulk request; set by the caller when the child cannot see its first request. */
+        long coldStartMillis;
         /** Where the machine's CPU went while the child ran. */
         CpuAccount.Spent spent = CpuAccount.Spent.UNKNOWN;
 
