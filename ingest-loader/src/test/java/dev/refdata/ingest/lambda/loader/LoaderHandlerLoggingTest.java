@@ -90,6 +90,9 @@ class LoaderHandlerLoggingTest {
             assertThat(line.get("level").asText()).isIn("INFO", "WARN");
             assertThat(line.get("time").asText()).isNotBlank();
             assertThat(line.has("logger_name")).isTrue();
+            assertThat(line.has("thread_name")).isTrue();
+            assertThat(line.has("@version")).as("left out").isFalse();
+            assertThat(line.has("level_value")).as("left out").isFalse();
         });
     }
 
