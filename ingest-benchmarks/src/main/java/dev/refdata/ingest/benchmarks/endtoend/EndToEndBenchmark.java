@@ -31,6 +31,7 @@ import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,6 +49,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -344,8 +346,8 @@ public final class EndToEndBenchmark {
             List<Double> deployedJdkShare = new ArrayList<>();
             List<Double> lambda = new ArrayList<>();
             List<Double> lambdaReady = new ArrayList<>();
-            Optional<String> noLambda = DynaliteProcess.unavailable();
-            try (LambdaWay way = noLambda.isEmpty() ? LambdaWay.start(logs, node) : null) {
+            Optional<String> noLambda = LambdaWay.unavailable();
+            try (LambdaWay way = noLambda.isEmpty() ? LambdaWay.start(logs, work, node) : null) {
                 for (int r = 1; r <= options.coldRepeats; r++) {
                     noShare.add((double) loader("cold-no-cds", r, small, smallPlan, List.of("-Xshare:off")).coldStartMillis);
                     jdkShare.add((double) loader("cold-jdk-cds", r, small, smallPlan, List.of()).coldStartMillis);
@@ -371,9 +373,10 @@ public final class EndToEndBenchmark {
         }
 
         /**
-         * The loader as the Lambda runtime starts it: the template's {@code JAVA_TOOL_OPTIONS} in the environment,
-         * the handler's no-argument constructor wiring its clients from environment variables (S3 here, DynamoDB
-         * in dynalite, OpenSearch through {@link BulkArrivalProxy}, which times the first bulk request).
+         * The loader as the Lambda runtime starts it: on its own deployment jar, the template's
+         * {@code JAVA_TOOL_OPTIONS} in the environment, the handler's no-argument constructor wiring its clients from
+         * environment variables (S3 here, DynamoDB in dynalite, OpenSearch through {@link BulkArrivalProxy}, which
+         * times the first bulk request). See {@link LambdaColdStart}.
          */
         private Child lambdaLoader(LambdaWay way, int repeat, List<String> deployed) throws Exception {
             Chunk chunk = smallPlan.plan().chunks().get(0);
@@ -388,12 +391,14 @@ public final class EndToEndBenchmark {
             env.put("INGEST_RUN_TABLE", LambdaWay.TABLE);
             env.put("INGEST_ARTIFACTS_BUCKET", ARTIFACTS);
             env.put("INGEST_OPENSEARCH_URL", way.proxy.endpoint().toString());
+            String request = PipelineProcess.loaderRequest(Map.of("runId", "bench-lambda-r" + repeat,
+                    "bucket", small.bucket(), "key", small.key(), "start", Long.toString(chunk.range().start()),
+                    "end", Long.toString(chunk.range().end()), "firstLine", Long.toString(chunk.firstLine()),
+                    "records", Long.toString(chunk.records()),
+                    "columns", String.join(",", smallPlan.layout().columnNames()), "index", index));
             way.proxy.reset();
-            Child c = child("cold-lambda", repeat, List.of("mode=lambda", "index=" + index, "bucket=" + small.bucket(),
-                    "key=" + small.key(), "start=" + chunk.range().start(), "end=" + chunk.range().end(),
-                    "firstLine=" + chunk.firstLine(), "records=" + chunk.records(),
-                    "columns=" + String.join(",", smallPlan.layout().columnNames()), "runId=bench-lambda-r" + repeat),
-                    List.of(), chunk.records(), jar, env);
+            Child c = launch("cold-lambda", repeat, List.of(LambdaColdStart.class.getName(), request), List.of(),
+                    chunk.records(), way.classPath, env);
             long first = way.proxy.firstBulkEpochMs();
             if (first < 0) {
                 throw new IllegalStateException("cold-lambda: no bulk request reached the proxy");
@@ -623,12 +628,22 @@ public final class EndToEndBenchmark {
 
         private Child child(String kind, int repeat, List<String> args, List<String> jvmOptions, long records,
                             String classPath) throws Exception {
-            return child(kind, repeat, args, jvmOptions, records, classPath, Map.of());
+            int serial = childSerial + 1;
+            List<String> program = new ArrayList<>(List.of(PipelineProcess.class.getName(), "s3=" + s3, "os=" + node,
+                    "serverPid=" + cpu.serverPid(), "artifacts=" + ARTIFACTS,
+                    "db=" + work.resolve("ledger-" + serial + ".db")));
+            program.addAll(options.loaderArguments);
+            program.addAll(args);
+            return launch(kind, repeat, program, jvmOptions, records, classPath, Map.of());
         }
 
-        /** @param environment set in the child's environment, after this process's {@code INGEST_*} are removed */
-        private Child child(String kind, int repeat, List<String> args, List<String> jvmOptions, long records,
-                            String classPath, Map<String, String> environment) throws Exception {
+        /**
+         * Runs a child JVM ({@code program}: its main class and arguments) and reads its {@code RESULT} line.
+         *
+         * @param environment set in the child's environment, after this process's {@code INGEST_*} are removed
+         */
+        private Child launch(String kind, int repeat, List<String> program, List<String> jvmOptions, long records,
+                             String classPath, Map<String, String> environment) throws Exception {
             int serial = ++childSerial;
             List<String> command = new ArrayList<>();
             command.add(java);
@@ -637,11 +652,8 @@ public final class EndToEndBenchmark {
             for (String option : options.loaderJvmOptions) {
                 command.add(option.replace("{child}", String.format(Locale.ROOT, "%02d-%s-%d", serial, kind, repeat)));
             }
-            command.addAll(List.of("-cp", classPath, PipelineProcess.class.getName(), "s3=" + s3, "os=" + node,
-                    "serverPid=" + cpu.serverPid(),
-                    "artifacts=" + ARTIFACTS, "db=" + work.resolve("ledger-" + serial + ".db")));
-            command.addAll(options.loaderArguments);
-            command.addAll(args);
+            command.addAll(List.of("-cp", classPath));
+            command.addAll(program);
             Path stderr = logs.resolve(String.format(Locale.ROOT, "child-%02d-%s-%d.log", serial, kind, repeat));
             ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
             if (!environment.isEmpty()) {
@@ -671,25 +683,64 @@ public final class EndToEndBenchmark {
         }
     }
 
-    /** What the Lambda-built loader needs besides S3 and the node: dynalite with the run table, and the proxy. */
+    /**
+     * What the loader built as in Lambda needs besides S3 and the node: its deployment jar with {@link LambdaColdStart}
+     * beside it, dynalite with the run table, and the proxy that times the first bulk request.
+     */
     private static final class LambdaWay implements AutoCloseable {
         static final String TABLE = "bench-runs";
+        /** The loader's deployment jar, as the build leaves it in a checkout; {@code -Dbench.lambdaJar} to choose. */
+        static final Path LOADER_TARGET = Path.of("ingest-loader/target");
         final DynaliteProcess dynalite;
         final BulkArrivalProxy proxy;
+        final String classPath;
 
-        private LambdaWay(DynaliteProcess dynalite, BulkArrivalProxy proxy) {
+        private LambdaWay(DynaliteProcess dynalite, BulkArrivalProxy proxy, String classPath) {
             this.dynalite = dynalite;
             this.proxy = proxy;
+            this.classPath = classPath;
         }
 
-        static LambdaWay start(Path logs, URI node) throws Exception {
+        /** Why this way cannot be measured from the working directory (a checkout's root), if it cannot. */
+        static Optional<String> unavailable() throws IOException {
+            Optional<String> dynalite = DynaliteProcess.unavailable();
+            if (dynalite.isPresent()) {
+                return dynalite;
+            }
+            return loaderJar().isPresent() ? Optional.empty() : Optional.of("no ingest-loader-*-lambda.jar in "
+                    + LOADER_TARGET + " (build the loader module) and no -Dbench.lambdaJar");
+        }
+
+        private static Optional<Path> loaderJar() throws IOException {
+            String chosen = System.getProperty("bench.lambdaJar");
+            if (chosen != null) {
+                return Optional.of(Path.of(chosen)).filter(Files::isRegularFile);
+            }
+            if (!Files.isDirectory(LOADER_TARGET)) {
+                return Optional.empty();
+            }
+            try (Stream<Path> files = Files.list(LOADER_TARGET)) {
+                return files.filter(f -> f.getFileName().toString().matches("ingest-loader-.*-lambda\\.jar")).findFirst();
+            }
+        }
+
+        /** Starts dynalite and the proxy, and copies {@link LambdaColdStart} out of this jar into {@code work}. */
+        static LambdaWay start(Path logs, Path work, URI node) throws Exception {
+            Path jar = loaderJar().orElseThrow(() -> new IllegalStateException("no loader deployment jar"));
+            String driverClass = LambdaColdStart.class.getName().replace('.', '/') + ".class";
+            Path driver = work.resolve("lambda-driver");
+            Files.createDirectories(driver.resolve(driverClass).getParent());
+            try (InputStream in = LambdaColdStart.class.getClassLoader().getResourceAsStream(driverClass)) {
+                Files.copy(Objects.requireNonNull(in, driverClass), driver.resolve(driverClass));
+            }
             DynaliteProcess dynalite = DynaliteProcess.start(logs.resolve("dynalite.log"));
             try (DynamoDbClient dynamo = DynamoDbClient.builder().region(Region.US_EAST_1)
                     .endpointOverride(dynalite.endpoint()).httpClientBuilder(Apache5HttpClient.builder())
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
                             S3_CREDENTIALS.accessKeyId(), S3_CREDENTIALS.secretAccessKey()))).build()) {
                 DynamoDbRunStore.createTable(dynamo, TABLE);
-                return new LambdaWay(dynalite, BulkArrivalProxy.start(node));
+                return new LambdaWay(dynalite, BulkArrivalProxy.start(node),
+                        jar.toAbsolutePath() + File.pathSeparator + driver.toAbsolutePath());
             } catch (Exception e) {
                 dynalite.close();
                 throw e;

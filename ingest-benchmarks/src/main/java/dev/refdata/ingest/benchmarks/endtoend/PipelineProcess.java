@@ -59,9 +59,6 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code mode=fullrun}: plan ({@link PlanRunService}: chunking, run record, fresh index), load every chunk
  *       ({@code chunkConcurrency} at a time, checkpoints included), verify ({@link VerifyRunService}: counts,
  *       samples, alias swap).</li>
- *   <li>{@code mode=lambda}: the loader handler built by its no-argument constructor from this process's
- *       environment, as in a Lambda container (DynamoDB chunk ledger, JSON logs), on one chunk: the cold-start
- *       probe of the deployed function.</li>
  * </ul>
  * Prints one line {@code RESULT {json}} on stdout.
  */
@@ -75,10 +72,6 @@ public final class PipelineProcess {
     public static void main(String[] argv) throws Exception {
         long mainStarted = System.currentTimeMillis();
         Arguments args = Arguments.parse(argv);
-        if ("lambda".equals(args.get("mode"))) {
-            lambda(args, mainStarted);
-            return;
-        }
         // heap probes watch from the start (their cold start is not reported); the others from the first bulk
         FirstBulk firstBulk = new FirstBulk("start".equals(args.get("heapWatch", "firstBulk")),
                 args.integer("fullGcEveryBulks", 0), Boolean.parseBoolean(args.get("classHistograms", "false")));
@@ -100,7 +93,7 @@ public final class PipelineProcess {
                 case "loader" -> loader(args, objects, LocalRunStores.chunkLedger(db), sink, settings, firstBulk);
                 case "fullrun" -> fullRun(args, objects, LocalRunStores.runStore(db), LocalRunStores.chunkLedger(db),
                         search, sink, settings, chunkConcurrency, firstBulk);
-                default -> throw new IllegalArgumentException("mode must be loader, fullrun or lambda");
+                default -> throw new IllegalArgumentException("mode must be loader or fullrun");
             };
             HeapWatch heap = firstBulk.heap();
             long cpu = HeapWatch.processCpuNanos();
@@ -118,44 +111,24 @@ public final class PipelineProcess {
         }
     }
 
-    /** The JSON the state machine passes the loader for the chunk the arguments name. */
-    private static String loaderRequest(Arguments args) {
+    /**
+     * The JSON the state machine passes the loader for a chunk: from the {@code runId}, {@code bucket},
+     * {@code key}, {@code start}, {@code end}, {@code firstLine}, {@code records}, {@code columns} (comma-separated)
+     * and {@code index} arguments.
+     */
+    static String loaderRequest(Map<String, String> args) {
+        Arguments a = new Arguments(args);
         return String.format(Locale.ROOT, "{\"runId\":\"%s\",\"chunk\":0,\"bucket\":\"%s\",\"key\":\"%s\","
                         + "\"start\":%s,\"end\":%s,\"firstLine\":%s,\"records\":%s,\"dataset\":\"instruments\","
-                        + "\"columns\":[%s],\"index\":\"%s\"}", args.get("runId"), args.get("bucket"), args.get("key"),
-                args.get("start"), args.get("end"), args.get("firstLine"), args.get("records"),
-                "\"" + String.join("\",\"", args.get("columns").split(",")) + "\"", args.get("index"));
-    }
-
-    /**
-     * {@code mode=lambda}: the loader handler exactly as the Lambda runtime builds it, with its no-argument
-     * constructor, which reads the environment the harness gives this process (JSON logging on stdout, the S3,
-     * DynamoDB and OpenSearch clients, EMF metrics), then one invocation on the chunk. Nothing here wraps its
-     * clients, so the first bulk request is timed by the harness where it arrives ({@link BulkArrivalProxy});
-     * this process reports when its handler was ready.
-     */
-    private static void lambda(Arguments args, long mainStarted) throws Exception {
-        String request = loaderRequest(args);
-        LoaderHandler handler = new LoaderHandler();
-        long ready = System.currentTimeMillis();
-        long t0 = System.nanoTime();
-        ByteArrayOutputStream response = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(request.getBytes(StandardCharsets.UTF_8)), response, null);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        String json = response.toString(StandardCharsets.UTF_8);
-        if (!json.contains("\"COMPLETED\"")) {
-            throw new IllegalStateException("the loader did not complete the chunk: " + json);
-        }
-        System.out.println(RESULT_PREFIX + String.format(Locale.ROOT, "{\"handlerReadyEpochMs\":%d,\"seconds\":%.3f,"
-                        + "\"mainStartedEpochMs\":%d,\"firstBulkEpochMs\":-1,\"processCpuSeconds\":%.2f,"
-                        + "\"liveAtBulkMB\":-1,\"peakLiveHeapMB\":-1,\"response\":%s}", ready, seconds, mainStarted,
-                HeapWatch.processCpuNanos() / 1e9, json));
+                        + "\"columns\":[%s],\"index\":\"%s\"}", a.get("runId"), a.get("bucket"), a.get("key"),
+                a.get("start"), a.get("end"), a.get("firstLine"), a.get("records"),
+                "\"" + String.join("\",\"", a.get("columns").split(",")) + "\"", a.get("index"));
     }
 
     /** The loader Lambda's handler on one chunk, fed the JSON the state machine would pass. */
     private static String loader(Arguments args, ObjectStore objects, ChunkLedger ledger, SearchSink sink,
                                  LoadSettings settings, FirstBulk firstBulk) throws Exception {
-        String request = loaderRequest(args);
+        String request = loaderRequest(args.values());
         try (LoadChunkService service = new LoadChunkService(objects, ledger, sink, DatasetCatalog.builtIn(), settings,
                 Clock.systemUTC())) {
             LoaderHandler handler = new LoaderHandler(service, args.get("artifacts"));
