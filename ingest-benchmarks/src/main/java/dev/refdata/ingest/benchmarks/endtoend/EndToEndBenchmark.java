@@ -319,6 +319,12 @@ public final class EndToEndBenchmark {
                     + ",\"baselineLoaderCpuSeconds\":" + json(median(baselineCpu), 2)
                     + ",\"fullResponseCeilingDocsPerSecond\":" + json(median(fullResponseCeilings), 0)
                     + ",\"fullRunDocsPerSecond\":" + json(fullRun, 0) + ",\"fullRunRatio\":" + json(fullRun / ceiling, 3)
+                    + ",\"ratiosByRepetition\":{\"loader\":" + jsonList(ratios(loaders, ceilings), 3)
+                    + ",\"fullRun\":" + jsonList(ratios(fullRuns, ceilings), 3)
+                    + ",\"baselineLoader\":" + jsonList(ratios(baselines, ceilings), 3)
+                    + ",\"medians\":{\"loader\":" + json(median(ratios(loaders, ceilings)), 3)
+                    + ",\"fullRun\":" + json(median(ratios(fullRuns, ceilings)), 3)
+                    + ",\"baselineLoader\":" + json(median(ratios(baselines, ceilings)), 3) + "}}"
                     + ",\"loaderCpuSeconds\":" + json(median(loaderCpu), 2)
                     + ",\"loaderCpuSecondsPerMillion\":" + json(median(loaderCpu) * 1e6 / options.records, 2)
                     + ",\"loaderPeakLiveHeapMB\":" + json(max(loaderHeap), 1)
@@ -853,6 +859,25 @@ public final class EndToEndBenchmark {
         }
         double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /**
+     * Each repetition's pipeline figure over the same repetition's ceiling: a ratio of two measurements taken minutes
+     * apart, which the machine's slower drifts touch alike (the summary's {@code loaderRatio} and
+     * {@code fullRunRatio} divide medians that may come from different repetitions).
+     */
+    static List<Double> ratios(List<Double> pipeline, List<Double> ceilings) {
+        if (pipeline.isEmpty()) {
+            return List.of();
+        }
+        if (pipeline.size() != ceilings.size()) {
+            throw new IllegalStateException(pipeline.size() + " pipeline figures for " + ceilings.size() + " ceilings");
+        }
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < pipeline.size(); i++) {
+            ratios.add(pipeline.get(i) / ceilings.get(i));
+        }
+        return ratios;
     }
 
     private static List<String> concat(List<String> first, List<String> then) {
