@@ -63,19 +63,28 @@ final class BulkArrivalProxy implements AutoCloseable {
 
     private void accept() {
         while (!server.isClosed()) {
+            Socket client;
             try {
-                Socket client = server.accept();
-                Socket upstream = new Socket();
-                upstream.connect(target, 5_000);
-                client.setTcpNoDelay(true);
-                upstream.setTcpNoDelay(true);
-                pump(client, upstream, true);
-                pump(upstream, client, false);
+                client = server.accept();
             } catch (IOException e) {
                 if (!server.isClosed()) {
                     System.err.println("bulk-arrival proxy: " + e);
                 }
+                continue;
             }
+            Socket upstream = new Socket();
+            try {
+                upstream.connect(target, 5_000);
+                client.setTcpNoDelay(true);
+                upstream.setTcpNoDelay(true);
+            } catch (IOException e) {
+                System.err.println("bulk-arrival proxy: cannot reach " + target + ": " + e);
+                closeQuietly(client); // the client sees its connection closed, as it would without the proxy
+                closeQuietly(upstream);
+                continue;
+            }
+            pump(client, upstream, true);
+            pump(upstream, client, false);
         }
     }
 

@@ -397,6 +397,10 @@ public final class EndToEndBenchmark {
             env.put("INGEST_RUN_TABLE", LambdaWay.TABLE);
             env.put("INGEST_ARTIFACTS_BUCKET", ARTIFACTS);
             env.put("INGEST_OPENSEARCH_URL", way.proxy.endpoint().toString());
+            // as the template sets them for the loader function: its metrics line is written after each invocation
+            env.put("INGEST_BUDGET_MARGIN", "60s");
+            env.put("INGEST_METRICS_NAMESPACE", "RefdataIngest");
+            env.put("INGEST_METRICS_DIMENSIONS", "Dataset");
             String request = PipelineProcess.loaderRequest(Map.of("runId", "bench-lambda-r" + repeat,
                     "bucket", small.bucket(), "key", small.key(), "start", Long.toString(chunk.range().start()),
                     "end", Long.toString(chunk.range().end()), "firstLine", Long.toString(chunk.firstLine()),
