@@ -53,6 +53,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -407,8 +408,8 @@ public final class EndToEndBenchmark {
                     "records", Long.toString(chunk.records()),
                     "columns", String.join(",", smallPlan.layout().columnNames()), "index", index));
             way.proxy.reset();
-            Child c = launch("cold-lambda", repeat, List.of(LambdaColdStart.class.getName(), request), List.of(),
-                    chunk.records(), way.classPath, env);
+            Child c = launch("cold-lambda", repeat, serial -> List.of(LambdaColdStart.class.getName(), request),
+                    List.of(), chunk.records(), way.classPath, env);
             long first = way.proxy.firstBulkEpochMs();
             if (first < 0) {
                 throw new IllegalStateException("cold-lambda: no bulk request reached the proxy");
@@ -638,22 +639,24 @@ public final class EndToEndBenchmark {
 
         private Child child(String kind, int repeat, List<String> args, List<String> jvmOptions, long records,
                             String classPath) throws Exception {
-            int serial = childSerial + 1;
-            List<String> program = new ArrayList<>(List.of(PipelineProcess.class.getName(), "s3=" + s3, "os=" + node,
-                    "serverPid=" + cpu.serverPid(), "artifacts=" + ARTIFACTS,
-                    "db=" + work.resolve("ledger-" + serial + ".db")));
-            program.addAll(options.loaderArguments);
-            program.addAll(args);
-            return launch(kind, repeat, program, jvmOptions, records, classPath, Map.of());
+            return launch(kind, repeat, serial -> {
+                List<String> program = new ArrayList<>(List.of(PipelineProcess.class.getName(), "s3=" + s3,
+                        "os=" + node, "serverPid=" + cpu.serverPid(), "artifacts=" + ARTIFACTS,
+                        "db=" + work.resolve("ledger-" + serial + ".db")));
+                program.addAll(options.loaderArguments);
+                program.addAll(args);
+                return program;
+            }, jvmOptions, records, classPath, Map.of());
         }
 
         /**
-         * Runs a child JVM ({@code program}: its main class and arguments) and reads its {@code RESULT} line.
+         * Runs a child JVM and reads its {@code RESULT} line.
          *
+         * @param program     its main class and arguments, given the child's serial number
          * @param environment set in the child's environment, after this process's {@code INGEST_*} are removed
          */
-        private Child launch(String kind, int repeat, List<String> program, List<String> jvmOptions, long records,
-                             String classPath, Map<String, String> environment) throws Exception {
+        private Child launch(String kind, int repeat, IntFunction<List<String>> program, List<String> jvmOptions,
+                             long records, String classPath, Map<String, String> environment) throws Exception {
             int serial = ++childSerial;
             List<String> command = new ArrayList<>();
             command.add(java);
@@ -663,7 +666,7 @@ public final class EndToEndBenchmark {
                 command.add(option.replace("{child}", String.format(Locale.ROOT, "%02d-%s-%d", serial, kind, repeat)));
             }
             command.addAll(List.of("-cp", classPath));
-            command.addAll(program);
+            command.addAll(program.apply(serial));
             Path stderr = logs.resolve(String.format(Locale.ROOT, "child-%02d-%s-%d.log", serial, kind, repeat));
             ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
             if (!environment.isEmpty()) {
