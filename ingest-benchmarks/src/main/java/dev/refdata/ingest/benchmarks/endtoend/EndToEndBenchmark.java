@@ -22,6 +22,7 @@ import dev.refdata.ingest.core.service.PlanChunksService;
 import dev.refdata.ingest.core.spec.DatasetCatalog;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -354,7 +355,16 @@ public final class EndToEndBenchmark {
             List<Double> lambda = new ArrayList<>();
             List<Double> lambdaReady = new ArrayList<>();
             Optional<String> noLambda = LambdaWay.unavailable();
-            try (LambdaWay way = noLambda.isEmpty() ? LambdaWay.start(logs, work, node) : null) {
+            LambdaWay started = null;
+            if (noLambda.isEmpty()) {
+                try {
+                    started = LambdaWay.start(logs, work, node);
+                } catch (IOException | SdkException e) {
+                    // the machine's, not the loader's: the run's other figures are kept and the summary says why
+                    noLambda = Optional.of("dynalite or its table could not be set up: " + e.getMessage());
+                }
+            }
+            try (LambdaWay way = started) {
                 for (int r = 1; r <= options.coldRepeats; r++) {
                     noShare.add((double) loader("cold-no-cds", r, small, smallPlan, List.of("-Xshare:off")).coldStartMillis);
                     jdkShare.add((double) loader("cold-jdk-cds", r, small, smallPlan, List.of()).coldStartMillis);
@@ -370,12 +380,14 @@ public final class EndToEndBenchmark {
                     }
                 }
             }
-            noLambda.ifPresent(why -> System.err.println("# no cold start of the handler as Lambda builds it: " + why));
+            Optional<String> missing = noLambda;
+            missing.ifPresent(why -> System.err.println("# no cold start of the handler as Lambda builds it: " + why));
             return "\"coldStartMs\":{\"noCds\":" + json(median(noShare), 0) + ",\"jdkCds\":" + json(median(jdkShare), 0)
                     + ",\"appCds\":" + json(median(appCds), 0) + ",\"deployedJvm\":" + json(median(deployedJdkShare), 0)
                     + ",\"deployedJvmOptions\":\"" + String.join(" ", deployed) + "\""
                     + ",\"lambda\":" + json(median(lambda), 0) + ",\"lambdaHandlerReady\":" + json(median(lambdaReady), 0)
-                    + noLambda.map(why -> ",\"lambdaMissing\":\"" + why.replace("\"", "'") + "\"").orElse("")
+                    + missing.map(why -> ",\"lambdaMissing\":\"" + why.replaceAll("[\"\\\\\\p{Cntrl}]", "'") + "\"")
+                            .orElse("")
                     + ",\"bigChunk\":" + json(median(bigChunk), 0) + "}";
         }
 
