@@ -791,7 +791,10 @@ public final class EndToEndBenchmark {
         final double cpuSeconds;
         final double peakLiveHeapMB;
         final double liveAtBulkMB;
-        /** Process start to first bulk request; set by the caller when the child cannot see its first request. */
+        /**
+         * Process start to first bulk request; -1 until the caller sets it when the child cannot see its first
+         * request (it reports -1).
+         */
         long coldStartMillis;
         /** Where the machine's CPU went while the child ran. */
         CpuAccount.Spent spent = CpuAccount.Spent.UNKNOWN;
@@ -804,7 +807,8 @@ public final class EndToEndBenchmark {
             this.cpuSeconds = Double.parseDouble(field("processCpuSeconds"));
             this.peakLiveHeapMB = Double.parseDouble(field("peakLiveHeapMB"));
             this.liveAtBulkMB = Double.parseDouble(field("liveAtBulkMB"));
-            this.coldStartMillis = Long.parseLong(field("firstBulkEpochMs")) - launchedEpochMs;
+            long firstBulk = Long.parseLong(field("firstBulkEpochMs"));
+            this.coldStartMillis = firstBulk < 0 ? -1 : firstBulk - launchedEpochMs;
         }
 
         /** A top-level scalar field of the child's JSON (the child writes them without spaces). */

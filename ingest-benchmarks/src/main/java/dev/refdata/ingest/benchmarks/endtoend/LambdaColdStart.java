@@ -39,7 +39,8 @@ public final class LambdaColdStart {
             throw new IllegalStateException("the loader did not complete the chunk: " + json);
         }
         double cpu = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO).toNanos() / 1e9;
-        System.out.println("RESULT " + String.format(Locale.ROOT, "{\"handlerReadyEpochMs\":%d,\"seconds\":%.3f,"
+        // a compile-time constant, inlined: PipelineProcess itself is not on this process's classpath
+        System.out.println(PipelineProcess.RESULT_PREFIX + String.format(Locale.ROOT, "{\"handlerReadyEpochMs\":%d,\"seconds\":%.3f,"
                         + "\"mainStartedEpochMs\":%d,\"firstBulkEpochMs\":-1,\"processCpuSeconds\":%.2f,"
                         + "\"liveAtBulkMB\":-1,\"peakLiveHeapMB\":-1,\"response\":%s}", ready, seconds, mainStarted,
                 cpu, json));
