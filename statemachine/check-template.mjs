@@ -233,6 +233,7 @@ export function checkTemplate(template, db) {
   }
   walk('Globals', template.Globals);
   walk('Conditions', template.Conditions);
+  walk('Rules', template.Rules);
   for (const [id, output] of Object.entries(isObject(template.Outputs) ? template.Outputs : {})) walk(`Output ${id}`, output);
   return problems;
 }

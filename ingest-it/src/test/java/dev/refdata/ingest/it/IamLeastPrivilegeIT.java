@@ -124,6 +124,7 @@ class IamLeastPrivilegeIT {
             assertThat(USES).as("the allow-list documents %s", function).containsKey(function);
             Set<String> granted = new TreeSet<>();
             statementsOf(function).forEach(s -> granted.addAll(s.actions()));
+            granted.removeIf(IamLeastPrivilegeIT::isOpenSearchAction); // derived from the code, checked below
             Set<String> over = new TreeSet<>(granted);
             over.removeAll(USES.get(function).keySet());
             if (!over.isEmpty()) {
@@ -191,10 +192,202 @@ class IamLeastPrivilegeIT {
         assertThat(statements).flatExtracting(Statement::resources).anyMatch(IamLeastPrivilegeIT::isWildcard);
     }
 
+    // ---- OpenSearch: the HTTP methods each function's use case sends ---------------------------------------------
+
+    private static final Pattern HTTP_REQUEST = Pattern.compile("new Http(Head|Get|Put|Post|Delete|Patch)\\(");
+    /** A method of a class, at the class's indentation: its visibility (group 1, if any) and name (group 2). */
+    private static final Pattern METHOD = Pattern.compile(
+            "\n    (?:@\\w+\n    )?(public |private |protected )?(?:static )?(?:final )?(?:<[^>]+> )?[\\w<>, ?\\[\\]]+? (\\w+)\\([^)]*\\)[^;{]*\\{");
+    private static final Pattern SERVICE_BUILT = Pattern.compile("new (\\w+Service)\\(");
+
+    /**
+     * Signing for OpenSearch Service, each function's role is granted {@code es:ESHttp<Method>} for exactly the HTTP
+     * methods its use case sends, on the domain's paths and only under that condition. The methods are worked out
+     * from the code, not listed: the use case the handler builds, the {@code IndexAdmin} methods that service calls
+     * and the request each of them builds in {@code OpenSearchIndexAdmin}, and the bulk request of
+     * {@code OpenSearchSink} for a service that takes a {@code SearchSink}.
+     */
+    @Test
+    void signingForADomainEachFunctionIsGrantedExactlyTheHttpMethodsItsUseCaseSends() throws IOException {
+        Map<String, Set<String>> sent = new TreeMap<>();
+        Map<String, Set<String>> granted = new TreeMap<>();
+        for (String function : functions()) {
+            sent.put(function, httpActionsOf(function));
+            Set<String> actions = new TreeSet<>();
+            for (Statement s : statementsOf(function)) {
+                if (s.actions().stream().anyMatch(a -> a.startsWith("es:"))) {
+                    assertThat(s.condition()).as("%s: es grants only when the functions sign for the service", function)
+                            .isEqualTo("SignsForOpenSearchService");
+                    assertThat(s.resources()).as("%s: es grants on the domain's paths", function)
+                            .containsExactly("${OpenSearchResourceArn}/*");
+                    actions.addAll(s.actions());
+                }
+            }
+            granted.put(function, actions);
+        }
+
+        assertThat(sent).as("what the code sends was found").containsEntry("LoaderFunction", Set.of("es:ESHttpPost"))
+                .containsEntry("ChunkerFunction",
+                        Set.of("es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut"));
+        assertThat(granted).as("es:ESHttp* granted, by function").isEqualTo(sent);
+        assertThat(condition("SignsForOpenSearchService"))
+                .isEqualTo(new Tagged("!Equals", List.of(new Tagged("!Ref", "OpenSearchAuth"), "sigv4-es")));
+    }
+
+    /** Signing for OpenSearch Serverless, every function that has an OpenSearch endpoint may call the collection's API. */
+    @Test
+    void signingForACollectionEveryFunctionWithAnEndpointMayCallItsApi() {
+        for (String function : functions()) {
+            List<Statement> aoss = statementsOf(function).stream()
+                    .filter(s -> s.actions().stream().anyMatch(a -> a.startsWith("aoss:"))).toList();
+            if (!environmentOf(function).containsKey("INGEST_OPENSEARCH_URL")) {
+                assertThat(aoss).as("%s has no OpenSearch endpoint", function).isEmpty();
+                continue;
+            }
+            assertThat(aoss).as("%s: aoss grants", function).singleElement().satisfies(s -> {
+                assertThat(s.actions()).containsExactly("aoss:APIAccessAll");
+                assertThat(s.resources()).as("the collection (!Ref)").containsExactly("OpenSearchResourceArn");
+                assertThat(s.condition()).isEqualTo("SignsForOpenSearchServerless");
+            });
+        }
+        assertThat(condition("SignsForOpenSearchServerless"))
+                .isEqualTo(new Tagged("!Equals", List.of(new Tagged("!Ref", "OpenSearchAuth"), "sigv4-aoss")));
+    }
+
+    @Test
+    void theHttpMethodsAreReadFromTheAdaptersRequests() throws IOException {
+        Map<String, Set<String>> methods = indexAdminHttpMethods();
+
+        assertThat(methods).containsEntry("indexExists", Set.of("Head")).containsEntry("createIndex", Set.of("Put"))
+                .containsEntry("deleteIndex", Set.of("Delete")).containsEntry("count", Set.of("Get"))
+                .containsEntry("sources", Set.of("Post")).containsEntry("swapAlias", Set.of("Get", "Post"));
+        assertThat(methods.keySet()).as("every IndexAdmin method has its request").containsAll(indexAdminMethods());
+    }
+
+    private static boolean isOpenSearchAction(String action) {
+        return action.startsWith("es:") || action.startsWith("aoss:");
+    }
+
+    /** The {@code es:ESHttp*} actions of what the function's use case sends to OpenSearch. */
+    private static Set<String> httpActionsOf(String function) throws IOException {
+        Map<String, Object> properties = properties(resources().get(function));
+        String handler = text(properties.get("Handler"));
+        String module = text(properties.get("CodeUri")).split("/")[0];
+        Path handlerSource = root.resolve(module + "/src/main/java/"
+                + handler.substring(0, handler.indexOf("::")).replace('.', '/') + ".java");
+        Map<String, Set<String>> adminMethods = indexAdminHttpMethods();
+        Set<String> actions = new TreeSet<>();
+        Matcher service = SERVICE_BUILT.matcher(Files.readString(handlerSource));
+        boolean found = false;
+        while (service.find()) {
+            found = true;
+            String code = Files.readString(coreSource(service.group(1)));
+            Matcher admin = Pattern.compile("private final IndexAdmin (\\w+);").matcher(code);
+            if (admin.find()) {
+                Matcher call = Pattern.compile("\\b" + admin.group(1) + "\\.(\\w+)\\(").matcher(code);
+                while (call.find()) {
+                    assertThat(adminMethods).as("%s calls IndexAdmin.%s", service.group(1), call.group(1))
+                            .containsKey(call.group(1));
+                    adminMethods.get(call.group(1)).forEach(kind -> actions.add("es:ESHttp" + kind));
+                }
+            }
+            if (code.contains("private final SearchSink ")) {
+                Matcher request = HTTP_REQUEST.matcher(Files.readString(openSearchAdapter("OpenSearchSink")));
+                while (request.find()) {
+                    actions.add("es:ESHttp" + request.group(1));
+                }
+            }
+        }
+        assertThat(found).as("%s's handler %s builds its use case", function, handlerSource).isTrue();
+        return actions;
+    }
+
+    /**
+     * Each public method of {@code OpenSearchIndexAdmin} with the HTTP methods of the requests it builds, in its own
+     * body or in the class's private methods it calls (e.g. {@code sources} through {@code multiGet}; a refused
+     * {@code swapAlias} also asks which indices have the alias's name).
+     */
+    private static Map<String, Set<String>> indexAdminHttpMethods() throws IOException {
+        String code = Files.readString(openSearchAdapter("OpenSearchIndexAdmin"));
+        Map<String, String> bodies = new LinkedHashMap<>();
+        Set<String> publicMethods = new TreeSet<>();
+        Matcher method = METHOD.matcher(code);
+        while (method.find()) {
+            int end = code.indexOf("\n    }\n", method.end());
+            bodies.put(method.group(2), code.substring(method.end(), end < 0 ? code.length() : end));
+            if ("public ".equals(method.group(1))) {
+                publicMethods.add(method.group(2));
+            }
+        }
+        Map<String, Set<String>> methods = new TreeMap<>();
+        for (String name : publicMethods) {
+            Set<String> kinds = requestsBuiltIn(name, bodies, publicMethods, new TreeSet<>());
+            if (!kinds.isEmpty()) {
+                methods.put(name, kinds);
+            }
+        }
+        return methods;
+    }
+
+    /** The kinds of request a method's body builds, or the private methods it calls build. */
+    private static Set<String> requestsBuiltIn(String name, Map<String, String> bodies, Set<String> publicMethods,
+                                               Set<String> seen) {
+        Set<String> kinds = new TreeSet<>();
+        if (!seen.add(name)) {
+            return kinds;
+        }
+        String body = bodies.get(name);
+        Matcher request = HTTP_REQUEST.matcher(body);
+        while (request.find()) {
+            kinds.add(request.group(1));
+        }
+        for (String other : bodies.keySet()) {
+            if (!publicMethods.contains(other) && Pattern.compile("\\b" + other + "\\(").matcher(body).find()) {
+                kinds.addAll(requestsBuiltIn(other, bodies, publicMethods, seen));
+            }
+        }
+        return kinds;
+    }
+
+    /** The methods the {@code IndexAdmin} port declares. */
+    private static Set<String> indexAdminMethods() throws IOException {
+        Matcher declared = Pattern.compile("\\n    [\\w<>, ]+? (\\w+)\\([^)]*\\);")
+                .matcher(Files.readString(coreSource("IndexAdmin")));
+        Set<String> names = new TreeSet<>();
+        while (declared.find()) {
+            names.add(declared.group(1));
+        }
+        assertThat(names).as("IndexAdmin's methods were found").contains("createIndex", "sources");
+        return names;
+    }
+
+    private static Path openSearchAdapter(String className) {
+        return root.resolve("ingest-adapters/src/main/java/dev/refdata/ingest/adapter/opensearch/" + className + ".java");
+    }
+
+    private static Path coreSource(String className) throws IOException {
+        try (Stream<Path> files = Files.walk(root.resolve("ingest-core/src/main/java"))) {
+            return files.filter(f -> f.getFileName().toString().equals(className + ".java")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no " + className + ".java in ingest-core"));
+        }
+    }
+
+    private static Map<String, Object> environmentOf(String function) {
+        Object environment = properties(resources().get(function)).get("Environment");
+        return environment == null ? Map.of() : asMap(asMap(environment).get("Variables"));
+    }
+
+    private static Object condition(String name) {
+        return asMap(template.get("Conditions")).get(name);
+    }
+
     // ---- reading the template ---------------------------------------------------------------------------------
 
-    /** One statement: its actions and its resources, each written out ({@code !Sub} text, {@code !GetAtt X.Arn}). */
-    record Statement(List<String> actions, List<String> resources) {
+    /**
+     * One statement: its actions and its resources, each written out ({@code !Sub} text, {@code !GetAtt X.Arn}), and
+     * the template condition it is granted under ({@code !If}), or null.
+     */
+    record Statement(List<String> actions, List<String> resources, String condition) {
     }
 
     private static boolean isWildcard(String resource) {
@@ -221,7 +414,18 @@ class IamLeastPrivilegeIT {
 
     private static List<Statement> statements(String owner, Object policies) {
         List<Statement> out = new ArrayList<>();
-        for (Object policy : asList(policies)) {
+        for (Object entry : asList(policies)) {
+            String condition = null;
+            Object policy = entry;
+            if (entry instanceof Tagged t && t.tag().equals("!If")) {
+                // !If [condition, policy, !Ref AWS::NoValue]: the policy applies when the condition holds
+                List<?> branches = asList(t.value());
+                assertThat(branches).as("%s: !If has a condition and two branches", owner).hasSize(3);
+                assertThat(branches.get(2)).as("%s: a conditional policy's other branch is AWS::NoValue", owner)
+                        .isEqualTo(new Tagged("!Ref", "AWS::NoValue"));
+                condition = String.valueOf(branches.get(0));
+                policy = branches.get(1);
+            }
             assertThat(policy).as("%s: a managed policy (%s) is not checked: write its statements out", owner, policy)
                     .isInstanceOf(Map.class);
             Map<String, Object> p = asMap(policy);
@@ -229,9 +433,11 @@ class IamLeastPrivilegeIT {
                 for (Object s : asList(p.get("Statement"))) {
                     Map<String, Object> statement = asMap(s);
                     assertThat(statement.get("Effect")).as("%s: only Allow statements", owner).isEqualTo("Allow");
-                    out.add(new Statement(strings(statement.get("Action")), strings(statement.get("Resource"))));
+                    out.add(new Statement(strings(statement.get("Action")), strings(statement.get("Resource")),
+                            condition));
                 }
             } else {
+                assertThat(condition).as("%s: a SAM policy template under a condition is not checked", owner).isNull();
                 assertThat(p).as("%s: one policy template per entry", owner).hasSize(1);
                 String name = p.keySet().iterator().next();
                 assertThat(SAM_POLICY_TEMPLATES).as("%s: SAM policy template %s is unknown to this test", owner, name)
@@ -241,7 +447,7 @@ class IamLeastPrivilegeIT {
                 if (args instanceof Map<?, ?> m) {
                     m.values().forEach(v -> parameters.add(text(v)));
                 }
-                out.add(new Statement(SAM_POLICY_TEMPLATES.get(name), parameters));
+                out.add(new Statement(SAM_POLICY_TEMPLATES.get(name), parameters, null));
             }
         }
         return out;
