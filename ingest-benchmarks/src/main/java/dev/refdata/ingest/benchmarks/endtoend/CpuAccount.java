@@ -45,6 +45,14 @@ final class CpuAccount {
 
         static final Spent UNKNOWN = new Spent(-1, -1, -1, -1, -1, -1, -1);
 
+        /**
+         * Every core-second of the window: the named processes, everyone else, steal and idle. On a machine whose
+         * cores are all accounted for, this is the cores times the wall time.
+         */
+        double coreSeconds() {
+            return server + harness + child + others + steal + idle;
+        }
+
         /** The cores the server had on average: its CPU seconds per second of wall time. */
         double serverCores() {
             return wallSeconds > 0 ? server / wallSeconds : -1;
@@ -75,7 +83,11 @@ final class CpuAccount {
      * @param childCpuSeconds the measured child process's own CPU seconds, 0 when there is none (the ceiling)
      */
     Spent since(Snapshot start, double childCpuSeconds) {
-        Snapshot end = take();
+        return between(start, take(), childCpuSeconds);
+    }
+
+    /** The CPU seconds spent from {@code start} to {@code end}, as {@link #since}. */
+    static Spent between(Snapshot start, Snapshot end, double childCpuSeconds) {
         double wall = (end.wallNanos - start.wallNanos) / 1e9;
         double harness = (end.harnessNanos - start.harnessNanos) / 1e9;
         if (start.machineBusyTicks < 0 || end.machineBusyTicks < 0) {

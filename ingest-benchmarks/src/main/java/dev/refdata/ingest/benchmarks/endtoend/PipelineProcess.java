@@ -161,6 +161,9 @@ public final class PipelineProcess {
         TimedIndexAdmin adminTime = new TimedIndexAdmin();
         IndexAdmin admin = adminTime.wrap(search.admin());
         long cpu0 = HeapWatch.processCpuNanos();
+        // the machine's CPU in each phase (this process's own is the account's harness share, "self")
+        CpuAccount phases = new CpuAccount(Long.parseLong(args.get("serverPid")));
+        CpuAccount.Snapshot p0 = phases.take();
         long t0 = System.nanoTime();
         long started = System.currentTimeMillis();
         PlanRunResult plan = new PlanRunService(objects, runs, admin, datasets,
@@ -168,6 +171,7 @@ public final class PipelineProcess {
                 .plan(new PlanRunCommand(RunSource.object(args.get("bucket"), args.get("key")), "instruments",
                         LocalDate.parse(args.get("businessDate")), null, RunMode.FULL, null, null));
         long t1 = System.nanoTime();
+        CpuAccount.Snapshot p1 = phases.take();
         String planAdmin = adminTime.takeJson("planAdminMs");
         List<ChunkDefinition> chunks = runs.chunkDefinitions(plan.runId());
         ExecutorService pool = Executors.newFixedThreadPool(chunkConcurrency);
@@ -195,19 +199,24 @@ public final class PipelineProcess {
             pool.shutdownNow();
         }
         long t2 = System.nanoTime();
+        CpuAccount.Snapshot p2 = phases.take();
         VerifyRunResult verified = new VerifyRunService(objects, runs, admin, datasets, artifacts,
                 Clock.systemUTC()).verify(VerifyRunCommand.strict(plan.runId()));
         long t3 = System.nanoTime();
+        CpuAccount.Snapshot p3 = phases.take();
         String verifyAdmin = adminTime.takeJson("verifyAdminMs");
         if (!verified.succeeded()) {
             throw new IllegalStateException("verification failed: " + verified);
         }
         return String.format(Locale.ROOT, "\"handlerStartedEpochMs\":%d,\"seconds\":%.3f,\"planSeconds\":%.3f,"
                         + "\"loadSeconds\":%.3f,\"verifySeconds\":%.3f,\"cpuSeconds\":%.2f,\"chunks\":%d,"
-                        + "\"indexed\":%d,\"expected\":%d,\"targetIndex\":\"%s\",\"alias\":\"%s\",\"bulkRequests\":%d,%s,%s",
+                        + "\"indexed\":%d,\"expected\":%d,\"targetIndex\":\"%s\",\"alias\":\"%s\",\"bulkRequests\":%d,%s,%s,"
+                        + "%s,%s,%s",
                 started, (t3 - t0) / 1e9, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
                 (HeapWatch.processCpuNanos() - cpu0) / 1e9, chunks.size(), indexed.get(), plan.expectedRecords(),
-                plan.targetIndex(), plan.alias(), firstBulk.calls(), planAdmin, verifyAdmin);
+                plan.targetIndex(), plan.alias(), firstBulk.calls(), planAdmin, verifyAdmin,
+                CpuAccount.between(p0, p1, 0).selfJson("planCpu"), CpuAccount.between(p1, p2, 0).selfJson("loadCpu"),
+                CpuAccount.between(p2, p3, 0).selfJson("verifyCpu"));
     }
 
     /**
