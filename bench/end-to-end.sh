@@ -20,6 +20,9 @@
 # measurement also says where the machine's CPU went while it ran ("cpu": the OpenSearch node, this harness with
 # its in-process S3 server, the measured child, everything else, the hypervisor's steal, idle cores; from /proc),
 # and the summary gives their medians by kind ("cpuMedians", with the cores the server had: "serverCores").
+# The summary also gives each repetition's ratios with the pipeline's loading charged the server CPU of that
+# repetition's ceiling ("ratiosAtTheCeilingsServerCpu"): the server's own CPU for the same documents varies by
+# more than the targets' margins; a diagnostic beside the plain ratios (docs/performance.md, tenth round).
 #
 # Usage: bench/end-to-end.sh [--quick] [--records N] [--repeats N] [--no-sweep] [--no-full-run]
 #                            [--ceiling-in-flight 1,2,3,4] [--loader-heap 256m] [--chunk-mb 64]

@@ -32,6 +32,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * so which adapter method a function reaches is decided by the use case's code, which a reviewer reads anyway; the
  * list is short, says why, and this test keeps it honest against the SDK calls that exist.
  *
+ * <p>The OpenSearch grants, given under the template's conditions on {@code OpenSearchAuth} ({@code !If}), are not
+ * listed but worked out from the code: the HTTP methods each function's use case sends (see
+ * {@link #signingForADomainEachFunctionIsGrantedExactlyTheHttpMethodsItsUseCaseSends}).
+ *
  * <p>SAM policy templates ({@code S3CrudPolicy}, …) are expanded to the actions SAM gives them, so that a broad
  * template cannot hide actions; an unknown one fails the test.
  */

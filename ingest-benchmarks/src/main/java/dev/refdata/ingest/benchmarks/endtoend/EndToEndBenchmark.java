@@ -345,15 +345,16 @@ public final class EndToEndBenchmark {
         }
 
         /**
-         * Each repetition's ratios with the server's own variance taken out. The machine's cores are busy throughout
-         * every measurement, so a measurement's wall time is its core-seconds (the server's, the client's, everyone
-         * else's, idle and steal) over the cores, and a ratio is the ceiling's core-seconds over the pipeline's. The
-         * server's CPU for the same million documents varies from one measurement to the next by more than the
-         * targets' margins (53–62 CPU-s in one quiet run), whatever the client does; here the pipeline's loading is
-         * charged the server CPU of the same repetition's ceiling instead of its own. What stays is what the
-         * pipeline decides: its own CPU, the cores it leaves idle, and, for the full run, all of planning and
-         * verifying (the server's work in them included: the refresh, counts, the alias swap). The loader's
-         * account is its handler's window; the full run's, its three phases.
+         * Each repetition's ratios with the server's own variance taken out. A measurement's wall time is its
+         * core-seconds (the server's, the client's, everyone else's, idle and steal) over the cores, so a ratio is
+         * the ceiling's core-seconds over the pipeline's. The server's CPU for the same million documents varies
+         * from one measurement to the next by more than the targets' margins (53–62 CPU-s in one quiet run); here
+         * the pipeline's loading is charged the server CPU of the same repetition's ceiling instead of its own. What
+         * stays is its own CPU, the cores it leaves idle, and, for the full run, all of planning and verifying (the
+         * server's work in them included: the refresh, counts, the alias swap). The loader's account is its
+         * handler's window; the full run's, its three phases. A diagnostic beside the plain ratios, not instead of
+         * them: when the pipeline's requests make the server work harder than the ceiling's (their size, their
+         * number in flight), only the plain ratio shows it.
          */
         private static String ratiosAtTheCeilingsServerCpu(List<CpuAccount.Spent> ceilings,
                                                            List<CpuAccount.Spent> loaders,
