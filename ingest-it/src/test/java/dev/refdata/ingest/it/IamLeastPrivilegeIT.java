@@ -213,10 +213,11 @@ class IamLeastPrivilegeIT {
      */
     @Test
     void signingForADomainEachFunctionIsGrantedExactlyTheHttpMethodsItsUseCaseSends() throws IOException {
+        Map<String, Set<String>> adminMethods = indexAdminHttpMethods();
         Map<String, Set<String>> sent = new TreeMap<>();
         Map<String, Set<String>> granted = new TreeMap<>();
         for (String function : functions()) {
-            sent.put(function, httpActionsOf(function));
+            sent.put(function, httpActionsOf(function, adminMethods));
             Set<String> actions = new TreeSet<>();
             for (Statement s : statementsOf(function)) {
                 if (s.actions().stream().anyMatch(a -> a.startsWith("es:"))) {
@@ -272,14 +273,18 @@ class IamLeastPrivilegeIT {
         return action.startsWith("es:") || action.startsWith("aoss:");
     }
 
-    /** The {@code es:ESHttp*} actions of what the function's use case sends to OpenSearch. */
-    private static Set<String> httpActionsOf(String function) throws IOException {
+    /**
+     * The {@code es:ESHttp*} actions of what the function's use case sends to OpenSearch.
+     *
+     * @param adminMethods {@link #indexAdminHttpMethods()}, read once for all functions
+     */
+    private static Set<String> httpActionsOf(String function, Map<String, Set<String>> adminMethods)
+            throws IOException {
         Map<String, Object> properties = properties(resources().get(function));
         String handler = text(properties.get("Handler"));
         String module = text(properties.get("CodeUri")).split("/")[0];
         Path handlerSource = root.resolve(module + "/src/main/java/"
                 + handler.substring(0, handler.indexOf("::")).replace('.', '/') + ".java");
-        Map<String, Set<String>> adminMethods = indexAdminHttpMethods();
         Set<String> actions = new TreeSet<>();
         Matcher service = SERVICE_BUILT.matcher(Files.readString(handlerSource));
         boolean found = false;
