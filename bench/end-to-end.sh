@@ -29,6 +29,7 @@
 #                            [--chunk-concurrency 2] [--cold-repeats 3]
 #                            [--loader-jvm OPTION]... [--loader-arg key=value]...
 #                            [--baseline-jar JAR [--baseline-arg key=value]... [--baseline-jvm OPTION]...]
+#                            [--full-run-variant key=value[,key=value]...]...
 #                            [--compare-full-response] [--heap-only] [--heap-repeats N] [--cold-only]
 #                            [--default-jit]
 #   --quick       200,000 records, 8 MiB chunks for the full run, 2 cold-start repetitions
@@ -40,6 +41,9 @@
 #                 --baseline-jar ingest-benchmarks/target/benchmarks.jar: two settings compared in one run)
 #   --baseline-jvm OPTION  a JVM option for the baseline only, e.g. -XX:TieredStopAtLevel=1 (with this build's
 #                 jar as the baseline: two JVM settings compared in one run)
+#   --full-run-variant key=value,...  also run the full run with these pipeline-process arguments in every
+#                 repetition, e.g. chunkConcurrency=1 or inFlight=1 (two full-run settings compared in one run;
+#                 repeatable); the summary's "fullRunVariants" gives their ratios
 #   --compare-full-response  also measure, in every repetition, the ceiling asking for the full bulk response
 #                 (the ceiling and the loader both ask for the filtered one by default)
 #   --heap-only   only the heap probes (small, middle, big chunk; with --baseline-jar the baseline's small and

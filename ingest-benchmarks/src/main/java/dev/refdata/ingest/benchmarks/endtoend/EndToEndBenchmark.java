@@ -271,6 +271,12 @@ public final class EndToEndBenchmark {
             if (options.compareFullResponse) {
                 kinds.add("ceiling-full-response");
             }
+            // --full-run-variant: the full run again with other pipeline-process arguments, in every repetition
+            Map<String, List<Double>> variantRuns = new LinkedHashMap<>();
+            for (int v = 0; v < options.fullRunVariants.size(); v++) {
+                kinds.add("fullrun-variant-" + (v + 1));
+                variantRuns.put(String.join(",", options.fullRunVariants.get(v)), new ArrayList<>());
+            }
             for (int r = 1; r <= options.repeats; r++) {
                 // rotate the order so that no kind always runs first after an idle node
                 for (int k = 0; k < kinds.size(); k++) {
@@ -291,7 +297,7 @@ public final class EndToEndBenchmark {
                             account("loader", c.spent);
                         }
                         case "fullrun" -> {
-                            Child c = fullRun(r);
+                            Child c = fullRun("fullrun", r, List.of());
                             fullRuns.add(c.docsPerSecond);
                             fullRunWindows.add(List.of(c.window("planCpu"), c.window("loadCpu"), c.window("verifyCpu")));
                             account("fullrun", c.spent);
@@ -311,7 +317,17 @@ public final class EndToEndBenchmark {
                             fullResponseCeilings.add(c.docsPerSecond());
                             account("ceiling-full-response", c.spent());
                         }
-                        default -> throw new IllegalStateException("no such measurement");
+                        default -> {
+                            String variant = kinds.get((k + r - 1) % kinds.size());
+                            if (!variant.startsWith("fullrun-variant-")) {
+                                throw new IllegalStateException("no such measurement: " + variant);
+                            }
+                            List<String> extra = options.fullRunVariants.get(
+                                    Integer.parseInt(variant.substring("fullrun-variant-".length())) - 1);
+                            Child c = fullRun(variant, r, extra);
+                            variantRuns.get(String.join(",", extra)).add(c.docsPerSecond);
+                            account(variant, c.spent);
+                        }
                     }
                 }
             }
@@ -329,6 +345,7 @@ public final class EndToEndBenchmark {
                     + ",\"baselineLoaderCpuSeconds\":" + json(median(baselineCpu), 2)
                     + ",\"fullResponseCeilingDocsPerSecond\":" + json(median(fullResponseCeilings), 0)
                     + ",\"fullRunDocsPerSecond\":" + json(fullRun, 0) + ",\"fullRunRatio\":" + json(fullRun / ceiling, 3)
+                    + fullRunVariants(variantRuns, ceilings, ceiling)
                     + ",\"ratiosByRepetition\":{\"loader\":" + jsonList(ratios(loaders, ceilings), 3)
                     + ",\"fullRun\":" + jsonList(ratios(fullRuns, ceilings), 3)
                     + ",\"baselineLoader\":" + jsonList(ratios(baselines, ceilings), 3)
@@ -342,6 +359,26 @@ public final class EndToEndBenchmark {
                     + ",\"loaderPeakLiveHeapMB\":" + json(max(loaderHeap), 1)
                     + heap + "," + cold + "," + cpuMedians()
                     + ",\"loadAverage\":" + loadAverage() + "}");
+        }
+
+        /**
+         * The summary's {@code "fullRunVariants":[...]} member: for each {@code --full-run-variant}, its arguments,
+         * median docs/s, the ratio of the medians, and each repetition's ratio to its own ceiling with their median.
+         */
+        private static String fullRunVariants(Map<String, List<Double>> variants, List<Double> ceilings,
+                                              double ceiling) {
+            StringBuilder json = new StringBuilder(",\"fullRunVariants\":[");
+            String comma = "";
+            for (Map.Entry<String, List<Double>> v : variants.entrySet()) {
+                List<Double> ratios = ratios(v.getValue(), ceilings);
+                json.append(comma).append("{\"arguments\":\"").append(v.getKey()).append("\",\"docsPerSecond\":")
+                        .append(json(median(v.getValue()), 0)).append(",\"ratio\":")
+                        .append(json(median(v.getValue()) / ceiling, 3)).append(",\"ratiosByRepetition\":")
+                        .append(jsonList(ratios, 3)).append(",\"medianRatio\":").append(json(median(ratios), 3))
+                        .append('}');
+                comma = ",";
+            }
+            return json.append(']').toString();
         }
 
         /**
@@ -683,17 +720,26 @@ public final class EndToEndBenchmark {
             return c;
         }
 
-        Child fullRun(int repeat) throws Exception {
+        /**
+         * The full run in a child JVM, its index counted and dropped.
+         *
+         * @param extraArguments pipeline-process arguments after the run's own, so that they override them (a
+         *                       {@code --full-run-variant}); none for the full run itself
+         */
+        Child fullRun(String kind, int repeat, List<String> extraArguments) throws Exception {
             List<String> args = new ArrayList<>(List.of("mode=fullrun", "bucket=" + big.bucket(), "key=" + big.key(),
-                    "businessDate=" + LocalDate.of(2026, 1, 1).plusDays(repeat),
+                    // a business date of its own for each run (the run's instance, and its index's name)
+                    "businessDate=" + LocalDate.of(2026, 1, 1).plusDays(repeat + 1000L * (extraArguments.isEmpty()
+                            ? 0 : 1 + options.fullRunVariants.indexOf(extraArguments))),
                     "chunkBytes=" + options.chunkBytes, "chunkConcurrency=" + options.chunkConcurrency));
+            args.addAll(extraArguments);
             long records = bigPlan.plan().chunks().get(0).records();
-            Child c = child("fullrun", repeat, args, pipelineJvm, records, jar);
+            Child c = child(kind, repeat, args, pipelineJvm, records, jar);
             String target = c.field("targetIndex");
             long count = countAndDrop(target);
-            emit(c.line("fullrun", repeat, count));
+            emit(c.line(kind, repeat, count));
             if (count != records) {
-                throw new IllegalStateException("full run: " + count + " documents in the index, " + records + " expected");
+                throw new IllegalStateException(kind + ": " + count + " documents in the index, " + records + " expected");
             }
             return c;
         }
@@ -997,6 +1043,8 @@ public final class EndToEndBenchmark {
         List<String> loaderArguments = new ArrayList<>();
         String baselineJar;
         List<String> baselineArguments = new ArrayList<>();
+        /** Each {@code --full-run-variant}'s pipeline-process arguments. */
+        List<List<String>> fullRunVariants = new ArrayList<>();
         List<String> baselineJvmOptions = new ArrayList<>();
         boolean compareFullResponse;
         boolean heapOnly;
@@ -1035,6 +1083,14 @@ public final class EndToEndBenchmark {
                     case "--loader-arg" -> o.loaderArguments.add(args[++i]);
                     case "--baseline-jar" -> o.baselineJar = args[++i];
                     case "--baseline-arg" -> o.baselineArguments.add(args[++i]);
+                    case "--full-run-variant" -> {
+                        List<String> variant = List.of(args[++i].split(","));
+                        if (variant.stream().anyMatch(kv -> kv.indexOf('=') < 1)) {
+                            throw new IllegalArgumentException("--full-run-variant takes key=value[,key=value]...: "
+                                    + args[i]);
+                        }
+                        o.fullRunVariants.add(variant);
+                    }
                     case "--baseline-jvm" -> o.baselineJvmOptions.add(args[++i]);
                     case "--compare-full-response" -> o.compareFullResponse = true;
                     case "--heap-only" -> o.heapOnly = true;
