@@ -280,7 +280,8 @@ public final class EndToEndBenchmark {
             for (int r = 1; r <= options.repeats; r++) {
                 // rotate the order so that no kind always runs first after an idle node
                 for (int k = 0; k < kinds.size(); k++) {
-                    switch (kinds.get((k + r - 1) % kinds.size())) {
+                    String kind = kinds.get((k + r - 1) % kinds.size());
+                    switch (kind) {
                         case "ceiling" -> {
                             Ceiling c = ceiling("ceiling", r, best.inFlight, best.items, best.bytes);
                             ceilings.add(c.docsPerSecond());
@@ -318,15 +319,14 @@ public final class EndToEndBenchmark {
                             account("ceiling-full-response", c.spent());
                         }
                         default -> {
-                            String variant = kinds.get((k + r - 1) % kinds.size());
-                            if (!variant.startsWith("fullrun-variant-")) {
-                                throw new IllegalStateException("no such measurement: " + variant);
+                            if (!kind.startsWith("fullrun-variant-")) {
+                                throw new IllegalStateException("no such measurement: " + kind);
                             }
                             List<String> extra = options.fullRunVariants.get(
-                                    Integer.parseInt(variant.substring("fullrun-variant-".length())) - 1);
-                            Child c = fullRun(variant, r, extra);
+                                    Integer.parseInt(kind.substring("fullrun-variant-".length())) - 1);
+                            Child c = fullRun(kind, r, extra);
                             variantRuns.get(String.join(",", extra)).add(c.docsPerSecond);
-                            account(variant, c.spent);
+                            account(kind, c.spent);
                         }
                     }
                 }
