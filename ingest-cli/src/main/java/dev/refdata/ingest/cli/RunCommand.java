@@ -63,8 +63,7 @@ final class RunCommand implements Callable<Integer> {
     String chunkSize;
 
     @Option(names = "--concurrency", paramLabel = "<n>",
-            description = "Chunks read and converted at once (default: the definition's, 8); they share the "
-                    + "process's INGEST_BULK_IN_FLIGHT bulk requests (default 2).")
+            description = "Chunks loaded at once (default: the definition's, 8).")
     Integer concurrency;
 
     @Option(names = "--json", description = "Print the final report as one JSON document on stdout.")
