@@ -272,10 +272,10 @@ public final class EndToEndBenchmark {
                 kinds.add("ceiling-full-response");
             }
             // --full-run-variant: the full run again with other pipeline-process arguments, in every repetition
-            Map<String, List<Double>> variantRuns = new LinkedHashMap<>();
-            for (int v = 0; v < options.fullRunVariants.size(); v++) {
-                kinds.add("fullrun-variant-" + (v + 1));
-                variantRuns.put(String.join(",", options.fullRunVariants.get(v)), new ArrayList<>());
+            List<List<Double>> variantRuns = new ArrayList<>();
+            for (int v = 1; v <= options.fullRunVariants.size(); v++) {
+                kinds.add(FULL_RUN_VARIANT + v);
+                variantRuns.add(new ArrayList<>());
             }
             for (int r = 1; r <= options.repeats; r++) {
                 // rotate the order so that no kind always runs first after an idle node
@@ -298,7 +298,7 @@ public final class EndToEndBenchmark {
                             account("loader", c.spent);
                         }
                         case "fullrun" -> {
-                            Child c = fullRun("fullrun", r, List.of());
+                            Child c = fullRun("fullrun", r, 0);
                             fullRuns.add(c.docsPerSecond);
                             fullRunWindows.add(List.of(c.window("planCpu"), c.window("loadCpu"), c.window("verifyCpu")));
                             account("fullrun", c.spent);
@@ -319,13 +319,12 @@ public final class EndToEndBenchmark {
                             account("ceiling-full-response", c.spent());
                         }
                         default -> {
-                            if (!kind.startsWith("fullrun-variant-")) {
+                            if (!kind.startsWith(FULL_RUN_VARIANT)) {
                                 throw new IllegalStateException("no such measurement: " + kind);
                             }
-                            List<String> extra = options.fullRunVariants.get(
-                                    Integer.parseInt(kind.substring("fullrun-variant-".length())) - 1);
-                            Child c = fullRun(kind, r, extra);
-                            variantRuns.get(String.join(",", extra)).add(c.docsPerSecond);
+                            int variant = Integer.parseInt(kind.substring(FULL_RUN_VARIANT.length()));
+                            Child c = fullRun(kind, r, variant);
+                            variantRuns.get(variant - 1).add(c.docsPerSecond);
                             account(kind, c.spent);
                         }
                     }
@@ -345,7 +344,7 @@ public final class EndToEndBenchmark {
                     + ",\"baselineLoaderCpuSeconds\":" + json(median(baselineCpu), 2)
                     + ",\"fullResponseCeilingDocsPerSecond\":" + json(median(fullResponseCeilings), 0)
                     + ",\"fullRunDocsPerSecond\":" + json(fullRun, 0) + ",\"fullRunRatio\":" + json(fullRun / ceiling, 3)
-                    + fullRunVariants(variantRuns, ceilings, ceiling)
+                    + fullRunVariants(options.fullRunVariants, variantRuns, ceilings, ceiling)
                     + ",\"ratiosByRepetition\":{\"loader\":" + jsonList(ratios(loaders, ceilings), 3)
                     + ",\"fullRun\":" + jsonList(ratios(fullRuns, ceilings), 3)
                     + ",\"baselineLoader\":" + jsonList(ratios(baselines, ceilings), 3)
@@ -365,18 +364,17 @@ public final class EndToEndBenchmark {
          * The summary's {@code "fullRunVariants":[...]} member: for each {@code --full-run-variant}, its arguments,
          * median docs/s, the ratio of the medians, and each repetition's ratio to its own ceiling with their median.
          */
-        private static String fullRunVariants(Map<String, List<Double>> variants, List<Double> ceilings,
-                                              double ceiling) {
+        private static String fullRunVariants(List<List<String>> arguments, List<List<Double>> docsPerSecond,
+                                              List<Double> ceilings, double ceiling) {
             StringBuilder json = new StringBuilder(",\"fullRunVariants\":[");
-            String comma = "";
-            for (Map.Entry<String, List<Double>> v : variants.entrySet()) {
-                List<Double> ratios = ratios(v.getValue(), ceilings);
-                json.append(comma).append("{\"arguments\":\"").append(v.getKey()).append("\",\"docsPerSecond\":")
-                        .append(json(median(v.getValue()), 0)).append(",\"ratio\":")
-                        .append(json(median(v.getValue()) / ceiling, 3)).append(",\"ratiosByRepetition\":")
+            for (int v = 0; v < arguments.size(); v++) {
+                List<Double> rates = docsPerSecond.get(v);
+                List<Double> ratios = ratios(rates, ceilings);
+                json.append(v == 0 ? "" : ",").append("{\"arguments\":\"").append(String.join(",", arguments.get(v)))
+                        .append("\",\"docsPerSecond\":").append(json(median(rates), 0)).append(",\"ratio\":")
+                        .append(json(median(rates) / ceiling, 3)).append(",\"ratiosByRepetition\":")
                         .append(jsonList(ratios, 3)).append(",\"medianRatio\":").append(json(median(ratios), 3))
                         .append('}');
-                comma = ",";
             }
             return json.append(']').toString();
         }
@@ -723,16 +721,17 @@ public final class EndToEndBenchmark {
         /**
          * The full run in a child JVM, its index counted and dropped.
          *
-         * @param extraArguments pipeline-process arguments after the run's own, so that they override them (a
-         *                       {@code --full-run-variant}); none for the full run itself
+         * @param variant 0 for the full run itself, else the number of the {@code --full-run-variant} whose
+         *                pipeline-process arguments follow the run's own, so that they override them
          */
-        Child fullRun(String kind, int repeat, List<String> extraArguments) throws Exception {
+        Child fullRun(String kind, int repeat, int variant) throws Exception {
             List<String> args = new ArrayList<>(List.of("mode=fullrun", "bucket=" + big.bucket(), "key=" + big.key(),
                     // a business date of its own for each run (the run's instance, and its index's name)
-                    "businessDate=" + LocalDate.of(2026, 1, 1).plusDays(repeat + 1000L * (extraArguments.isEmpty()
-                            ? 0 : 1 + options.fullRunVariants.indexOf(extraArguments))),
+                    "businessDate=" + LocalDate.of(2026, 1, 1).plusDays(repeat + 1000L * variant),
                     "chunkBytes=" + options.chunkBytes, "chunkConcurrency=" + options.chunkConcurrency));
-            args.addAll(extraArguments);
+            if (variant > 0) {
+                args.addAll(options.fullRunVariants.get(variant - 1));
+            }
             long records = bigPlan.plan().chunks().get(0).records();
             Child c = child(kind, repeat, args, pipelineJvm, records, jar);
             String target = c.field("targetIndex");
@@ -1027,6 +1026,9 @@ public final class EndToEndBenchmark {
     private static double max(List<Double> values) {
         return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
     }
+
+    /** The kind of a {@code --full-run-variant}'s measurements, before its number (from 1). */
+    static final String FULL_RUN_VARIANT = "fullrun-variant-";
 
     /** Command-line options; see bench/end-to-end.sh. */
     private static final class Options {
