@@ -53,6 +53,11 @@ final class CpuAccount {
             return server + harness + child + others + steal + idle;
         }
 
+        /** The window's core-seconds had the server spent {@code serverCpuSeconds} in it instead of its own. */
+        double coreSecondsWithServerAt(double serverCpuSeconds) {
+            return coreSeconds() - server + serverCpuSeconds;
+        }
+
         /** The cores the server had on average: its CPU seconds per second of wall time. */
         double serverCores() {
             return wallSeconds > 0 ? server / wallSeconds : -1;

@@ -403,14 +403,14 @@ public final class EndToEndBenchmark {
                 }
                 if (i < loaders.size() && loaders.get(i).server() >= 0) {
                     CpuAccount.Spent h = loaders.get(i);
-                    loader.add(c.coreSeconds() / (h.coreSeconds() - h.server() + c.server()));
+                    loader.add(c.coreSeconds() / h.coreSecondsWithServerAt(c.server()));
                 }
                 if (i < fullRuns.size() && fullRuns.get(i).stream().allMatch(w -> w.server() >= 0)) {
                     CpuAccount.Spent plan = fullRuns.get(i).get(0);
                     CpuAccount.Spent load = fullRuns.get(i).get(1);
                     CpuAccount.Spent verify = fullRuns.get(i).get(2);
-                    fullRun.add(c.coreSeconds() / (plan.coreSeconds() + load.coreSeconds() - load.server()
-                            + c.server() + verify.coreSeconds()));
+                    fullRun.add(c.coreSeconds() / (plan.coreSeconds() + load.coreSecondsWithServerAt(c.server())
+                            + verify.coreSeconds()));
                 }
             }
             return "{\"loader\":" + jsonList(loader, 3) + ",\"fullRun\":" + jsonList(fullRun, 3)
