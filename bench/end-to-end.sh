@@ -28,7 +28,8 @@
 #                            [--ceiling-in-flight 1,2,3,4] [--loader-heap 256m] [--chunk-mb 64]
 #                            [--chunk-concurrency 2] [--cold-repeats 3]
 #                            [--loader-jvm OPTION]... [--loader-arg key=value]...
-#                            [--baseline-jar JAR [--baseline-arg key=value]... [--baseline-jvm OPTION]...]
+#                            [--baseline-jar JAR [--baseline-arg key=value]... [--baseline-jvm OPTION]...
+#                             [--baseline-full-run]]
 #                            [--full-run-variant key=value[,key=value]...]...
 #                            [--compare-full-response] [--heap-only] [--heap-repeats N] [--cold-only]
 #                            [--default-jit]
@@ -41,6 +42,8 @@
 #                 --baseline-jar ingest-benchmarks/target/benchmarks.jar: two settings compared in one run)
 #   --baseline-jvm OPTION  a JVM option for the baseline only, e.g. -XX:TieredStopAtLevel=1 (with this build's
 #                 jar as the baseline: two JVM settings compared in one run)
+#   --baseline-full-run  with --baseline-jar, also the baseline's full run (plan, load, verify) in every
+#                 repetition: kind fullrun-baseline, its ratios as baselineFullRun in the summary
 #   --full-run-variant key=value,...  also run the full run with these pipeline-process arguments in every
 #                 repetition, e.g. chunkConcurrency=1 or inFlight=1 (two full-run settings compared in one run;
 #                 repeatable); the summary's "fullRunVariants" gives their ratios

@@ -268,6 +268,10 @@ public final class EndToEndBenchmark {
             if (options.baselineJar != null) {
                 kinds.add("loader-baseline");
             }
+            List<Double> baselineFullRuns = new ArrayList<>();
+            if (options.baselineJar != null && options.baselineFullRun) {
+                kinds.add("fullrun-baseline");
+            }
             if (options.compareFullResponse) {
                 kinds.add("ceiling-full-response");
             }
@@ -312,6 +316,13 @@ public final class EndToEndBenchmark {
                             baselineCpu.add(c.cpuSeconds);
                             account("loader-baseline", c.spent);
                         }
+                        case "fullrun-baseline" -> {
+                            // the full run built from other sources (--baseline-full-run): before/after in one run
+                            Child c = fullRunFrom(options.baselineJar, "fullrun-baseline", r, BASELINE_DATES,
+                                    concat(pipelineJvm, options.baselineJvmOptions), options.baselineArguments);
+                            baselineFullRuns.add(c.docsPerSecond);
+                            account("fullrun-baseline", c.spent);
+                        }
                         case "ceiling-full-response" -> {
                             Ceiling c = ceiling("ceiling-full-response", r, best.inFlight, best.items, best.bytes,
                                     false);
@@ -348,9 +359,11 @@ public final class EndToEndBenchmark {
                     + ",\"ratiosByRepetition\":{\"loader\":" + jsonList(ratios(loaders, ceilings), 3)
                     + ",\"fullRun\":" + jsonList(ratios(fullRuns, ceilings), 3)
                     + ",\"baselineLoader\":" + jsonList(ratios(baselines, ceilings), 3)
+                    + ",\"baselineFullRun\":" + jsonList(ratios(baselineFullRuns, ceilings), 3)
                     + ",\"medians\":{\"loader\":" + json(median(ratios(loaders, ceilings)), 3)
                     + ",\"fullRun\":" + json(median(ratios(fullRuns, ceilings)), 3)
-                    + ",\"baselineLoader\":" + json(median(ratios(baselines, ceilings)), 3) + "}}"
+                    + ",\"baselineLoader\":" + json(median(ratios(baselines, ceilings)), 3)
+                    + ",\"baselineFullRun\":" + json(median(ratios(baselineFullRuns, ceilings)), 3) + "}}"
                     + ",\"ratiosAtTheCeilingsServerCpu\":" + ratiosAtTheCeilingsServerCpu(ceilingSpent, loaderWindows,
                     fullRunWindows)
                     + ",\"loaderCpuSeconds\":" + json(median(loaderCpu), 2)
@@ -725,15 +738,25 @@ public final class EndToEndBenchmark {
          *                pipeline-process arguments follow the run's own, so that they override them
          */
         Child fullRun(String kind, int repeat, int variant) throws Exception {
+            return fullRunFrom(jar, kind, repeat, variant, pipelineJvm,
+                    variant > 0 ? options.fullRunVariants.get(variant - 1) : List.of());
+        }
+
+        /**
+         * The full run of a given build in a child JVM, its index counted and dropped.
+         *
+         * @param dates     which thousand days of business dates its runs take (each run its own date: the run's
+         *                  instance, and its index's name)
+         * @param arguments pipeline-process arguments after the run's own, so that they override them
+         */
+        Child fullRunFrom(String classPath, String kind, int repeat, int dates, List<String> jvmOptions,
+                          List<String> arguments) throws Exception {
             List<String> args = new ArrayList<>(List.of("mode=fullrun", "bucket=" + big.bucket(), "key=" + big.key(),
-                    // a business date of its own for each run (the run's instance, and its index's name)
-                    "businessDate=" + LocalDate.of(2026, 1, 1).plusDays(repeat + 1000L * variant),
+                    "businessDate=" + LocalDate.of(2026, 1, 1).plusDays(repeat + 1000L * dates),
                     "chunkBytes=" + options.chunkBytes, "chunkConcurrency=" + options.chunkConcurrency));
-            if (variant > 0) {
-                args.addAll(options.fullRunVariants.get(variant - 1));
-            }
+            args.addAll(arguments);
             long records = bigPlan.plan().chunks().get(0).records();
-            Child c = child(kind, repeat, args, pipelineJvm, records, jar);
+            Child c = child(kind, repeat, args, jvmOptions, records, classPath);
             String target = c.field("targetIndex");
             long count = countAndDrop(target);
             emit(c.line(kind, repeat, count));
@@ -1029,6 +1052,8 @@ public final class EndToEndBenchmark {
 
     /** The kind of a {@code --full-run-variant}'s measurements, before its number (from 1). */
     static final String FULL_RUN_VARIANT = "fullrun-variant-";
+    /** The business dates of the baseline's full runs: beyond any variant's (variants take 1000 days each). */
+    private static final int BASELINE_DATES = 999;
 
     /** Command-line options; see bench/end-to-end.sh. */
     private static final class Options {
@@ -1048,6 +1073,8 @@ public final class EndToEndBenchmark {
         /** Each {@code --full-run-variant}'s pipeline-process arguments. */
         List<List<String>> fullRunVariants = new ArrayList<>();
         List<String> baselineJvmOptions = new ArrayList<>();
+        /** With a baseline jar, also its full run in every repetition. */
+        boolean baselineFullRun;
         boolean compareFullResponse;
         boolean heapOnly;
         boolean coldOnly;
@@ -1094,6 +1121,7 @@ public final class EndToEndBenchmark {
                         o.fullRunVariants.add(variant);
                     }
                     case "--baseline-jvm" -> o.baselineJvmOptions.add(args[++i]);
+                    case "--baseline-full-run" -> o.baselineFullRun = true;
                     case "--compare-full-response" -> o.compareFullResponse = true;
                     case "--heap-only" -> o.heapOnly = true;
                     case "--cold-only" -> o.coldOnly = true;
@@ -1101,6 +1129,9 @@ public final class EndToEndBenchmark {
                     case "--heap-repeats" -> o.heapRepeats = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see bench/end-to-end.sh)");
                 }
+            }
+            if (o.baselineFullRun && (o.baselineJar == null || !o.fullRun)) {
+                throw new IllegalArgumentException("--baseline-full-run needs --baseline-jar and the full run");
             }
             return o;
         }
