@@ -22,6 +22,8 @@ public final class ByteLanes {
     private static final long LANES_OF_ONE = 0x0101010101010101L;
     /** The high bit of every lane: a word ANDed with it is zero when all eight bytes are ASCII. */
     public static final long HIGH_BITS = 0x8080808080808080L;
+    /** Byte {@code 7 - k} holds {@code k}: see {@link #firstLane}. */
+    private static final long LANE_NUMBERS = 0x0001020304050607L;
     private static final VarHandle LONG_AT = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private ByteLanes() {
@@ -55,8 +57,15 @@ public final class ByteLanes {
         return (word - LANES_OF_ONE * limit) & ~word & HIGH_BITS;
     }
 
-    /** The index (0-7) of the first matching lane of a non-zero mask. */
+    /**
+     * The index (0-7) of the first matching lane of a non-zero mask.
+     *
+     * <p>The mask's lowest set bit is the high bit of that lane, bit {@code 8k + 7}. Shifted down to bit {@code 8k}
+     * and multiplied by {@link #LANE_NUMBERS}, it moves that constant up by {@code k} lanes, which brings its byte
+     * holding {@code k} into the top lane. {@code Long.numberOfTrailingZeros} would say the same, but C1 does not
+     * compile it as an intrinsic: it cost the split and escape searches two calls for every match.
+     */
     public static int firstLane(long mask) {
-        return Long.numberOfTrailingZeros(mask) >>> 3;
+        return (int) ((((mask & -mask) >>> 7) * LANE_NUMBERS) >>> 56);
     }
 }
