@@ -6,6 +6,7 @@ import dev.refdata.ingest.core.domain.ColumnSpec;
 import dev.refdata.ingest.core.domain.ColumnType;
 import dev.refdata.ingest.core.domain.DatasetSpec;
 import dev.refdata.ingest.core.domain.HeaderLayout;
+import dev.refdata.ingest.core.domain.IdHash;
 
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -140,6 +141,32 @@ public final class DocumentConverter {
             lastId = id(lastIdRecord);
         }
         return lastId;
+    }
+
+    /**
+     * The {@link IdHash} of the document id of the last record appended or identified, hashed where its bytes lie
+     * in the record: the same as {@code IdHash.of(lastId())}, without making the id a string (unless a field of it
+     * holds doubled quotes, whose value is not its bytes).
+     */
+    public long lastIdHash() {
+        CsvRecord record = lastIdRecord;
+        if (record == null) {
+            throw new IllegalStateException("no record has been appended or identified");
+        }
+        long h = IdHash.START;
+        for (int i = 0; i < idPositions.length; i++) {
+            if (i > 0) {
+                h = IdHash.add(h, idSeparator, 0, idSeparator.length);
+            }
+            int position = idPositions[i];
+            if (record.fieldHasDoubledQuotes(position)) {
+                byte[] value = utf8(record.field(position));
+                h = IdHash.add(h, value, 0, value.length);
+            } else {
+                h = IdHash.add(h, record.block(), record.fieldStart(position), record.fieldEnd(position));
+            }
+        }
+        return IdHash.finish(h);
     }
 
     /** The external version of the last record appended or identified, or -1 when the dataset has no version column. */

@@ -368,7 +368,7 @@ public final class VerifyRunService implements VerifyRunUseCase {
                         continue;
                     }
                     boolean delete = converter.lastOperation() == DocumentConverter.Operation.DELETE;
-                    offers.add(converter.lastId(), converter.lastVersion(), delete, r.line());
+                    offers.add(converter.lastIdHash(), converter.lastVersion(), delete, r.line());
                     if (!delete) {
                         upserts++;
                         CsvRecord read = r;

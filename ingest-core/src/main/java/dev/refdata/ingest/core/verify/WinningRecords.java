@@ -1,5 +1,7 @@
 package dev.refdata.ingest.core.verify;
 
+import dev.refdata.ingest.core.domain.IdHash;
+
 /**
  * For every document id of a run's input, which record should have the last word in the index: the one with the
  * highest version (external versioning), the first of equals; without versions, the last one read. Ids are kept
@@ -53,19 +55,9 @@ public final class WinningRecords {
         return USED | (delete ? DELETE : 0) | ((long) chunk << LINE_BITS) | line;
     }
 
-    /** A 64-bit hash of an id (FNV-1a over its characters, then a finaliser that spreads the bits). */
+    /** The 64-bit hash an id is kept as: its {@link IdHash}. */
     public static long hash(String id) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < id.length(); i++) {
-            h ^= id.charAt(i);
-            h *= 0x100000001b3L;
-        }
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return h;
+        return IdHash.of(id);
     }
 
     /**
@@ -198,6 +190,11 @@ public final class WinningRecords {
         }
 
         public void add(String id, long version, boolean delete, long line) {
+            add(hash(id), version, delete, line);
+        }
+
+        /** As {@link #add(String, long, boolean, long)}, with the id's {@link IdHash} instead of the id. */
+        public void add(long idHash, long version, boolean delete, long line) {
             if (size == hashes.length) {
                 int capacity = size * 2;
                 hashes = java.util.Arrays.copyOf(hashes, capacity);
@@ -205,7 +202,7 @@ public final class WinningRecords {
                 lines = java.util.Arrays.copyOf(lines, capacity);
                 deletes = java.util.Arrays.copyOf(deletes, capacity);
             }
-            hashes[size] = hash(id);
+            hashes[size] = idHash;
             versions[size] = version;
             lines[size] = line;
             deletes[size] = delete;

@@ -2,9 +2,14 @@ package dev.refdata.ingest.core.load;
 
 import dev.refdata.ingest.core.csv.ChunkRecordReader;
 import dev.refdata.ingest.core.csv.CsvRecord;
+import dev.refdata.ingest.core.domain.ColumnCheck;
+import dev.refdata.ingest.core.domain.ColumnSpec;
+import dev.refdata.ingest.core.domain.ColumnType;
 import dev.refdata.ingest.core.domain.CsvDialect;
 import dev.refdata.ingest.core.domain.DatasetSpec;
 import dev.refdata.ingest.core.domain.HeaderLayout;
+import dev.refdata.ingest.core.domain.IdHash;
+import dev.refdata.ingest.core.domain.IndexSettings;
 import dev.refdata.ingest.core.spec.DatasetCatalog;
 import org.junit.jupiter.api.Test;
 
@@ -140,6 +145,7 @@ class DocumentConverterTest {
                 assertThat(reason).as("line %d", record.line()).isEqualTo(appending.append(record, buffer));
                 if (reason == null) {
                     assertThat(identifying.lastId()).isEqualTo(appending.lastId());
+                    assertThat(identifying.lastIdHash()).isEqualTo(IdHash.of(identifying.lastId()));
                     assertThat(identifying.lastVersion()).isEqualTo(appending.lastVersion());
                     identified.add(identifying.lastId() + " " + identifying.lastVersion() + " "
                             + identifying.lastOperation());
@@ -150,5 +156,37 @@ class DocumentConverterTest {
         assertThat(identified).containsExactly("US0378331005 1795741200123 UPSERT",
                 "US0378331005 1795824000000 DELETE"); // a delete's other columns are not checked
         assertThat(buffer.items()).as("append wrote the two accepted records").isEqualTo(2);
+    }
+
+    private static ColumnSpec required(String name) {
+        return new ColumnSpec(name, ColumnType.STRING, true, false, ColumnSpec.DEFAULT_MAX_LENGTH, ColumnCheck.NONE);
+    }
+
+    @Test
+    void theIdHashFromARecordsBytesIsTheHashOfItsIdEvenWithQuotesAndLettersBeyondAscii() throws IOException {
+        DatasetSpec venues = new DatasetSpec("venues", new CsvDialect(',', '"', true),
+                List.of(required("code"), required("city"), ColumnSpec.of("name", ColumnType.STRING)),
+                List.of("code", "city"), null, null, new IndexSettings("venues", 1, 0));
+        String header = "code,city,name\n";
+        String rows = "XLON,London,London Stock Exchange\n"
+                + "\"X\"\"Q\",Zürich,SIX\n"
+                + "XPAR,\"Paris \"\"Euronext\"\"\",Euronext\n"
+                + "株式,東京,Japan Exchange\n";
+        byte[] csv = (header + rows).getBytes(StandardCharsets.UTF_8);
+        int start = header.length();
+        DocumentConverter converter = new DocumentConverter(venues,
+                HeaderLayout.resolve(venues, List.of("code", "city", "name")), "run-1", "venues.csv");
+        List<String> ids = new ArrayList<>();
+        try (ChunkRecordReader reader = new ChunkRecordReader(new ByteArrayInputStream(csv, start, csv.length - start),
+                venues.dialect(), start, 2)) {
+            CsvRecord record;
+            while ((record = reader.next()) != null) {
+                assertThat(converter.identify(record)).isNull();
+                ids.add(converter.lastId());
+                assertThat(converter.lastIdHash()).as(converter.lastId()).isEqualTo(IdHash.of(converter.lastId()));
+            }
+        }
+
+        assertThat(ids).containsExactly("XLON|London", "X\"Q|Zürich", "XPAR|Paris \"Euronext\"", "株式|東京");
     }
 }
