@@ -90,4 +90,26 @@ class IsinTest {
             }
         }
     }
+
+    @Provide
+    Arbitrary<String> bodies() {
+        return Arbitraries.strings().withChars("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789").ofLength(11);
+    }
+
+    @Property(tries = 3000)
+    void theCheckDigitIsTheTextbooksLuhnOverTheLettersSpelledAsNumbers(@ForAll("bodies") String body) {
+        StringBuilder digits = new StringBuilder();
+        for (char c : body.toCharArray()) {
+            digits.append(Character.isDigit(c) ? String.valueOf(c - '0') : String.valueOf(c - 'A' + 10));
+        }
+        int sum = 0;
+        for (int i = digits.length() - 1, position = 0; i >= 0; i--, position++) {
+            int d = digits.charAt(i) - '0';
+            if (position % 2 == 0) { // the rightmost digit is doubled: the check digit will stand after it
+                d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+            }
+            sum += d;
+        }
+        assertThat(Isin.checkDigit(body)).as(body).isEqualTo((10 - sum % 10) % 10);
+    }
 }
