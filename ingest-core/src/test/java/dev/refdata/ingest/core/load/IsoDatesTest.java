@@ -12,9 +12,12 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.YearMonth;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -95,6 +98,36 @@ class IsoDatesTest {
                 .isEqualTo(javaTimeMillis("2024-02-29T12:34:56.123456789+05:45"));
         assertThat(isSimpleDate("2000-02-29")).isTrue();
         assertThat(isSimpleDate("1900-02-29")).isFalse();
+    }
+
+    @Test
+    void everyDayOfTheCommonCenturiesAndTheMonthEndsOfEveryYearGiveJavaTimesDay() {
+        List<String> wrong = new ArrayList<>();
+        for (int year = 0; year <= 9999; year++) {
+            boolean common = year >= 1880 && year <= 2220; // beyond the fast path's table at both ends
+            for (int month = 0; month <= 13; month++) {
+                for (int day = 0; day <= 32; day++) {
+                    if (!common && day > 0 && day < 28) {
+                        continue; // elsewhere only where months end
+                    }
+                    String date = String.valueOf(new char[] {digit(year, 1000), digit(year, 100), digit(year, 10),
+                            digit(year, 1), '-', digit(month, 10), digit(month, 1), '-', digit(day, 10), digit(day, 1)});
+                    boolean valid = month >= 1 && month <= 12 && day >= 1
+                            && day <= YearMonth.of(year, month).lengthOfMonth();
+                    long expected = valid ? LocalDate.of(year, month, day).toEpochDay() * 86_400_000L
+                            : IsoDates.NOT_SIMPLE;
+                    if (isSimpleDate(date) != valid || epochMillis(date + "T00:00:00Z") != expected) {
+                        wrong.add(date);
+                    }
+                }
+            }
+        }
+        assertThat(wrong).isEmpty();
+        assertThat(javaTimeDateIsValid("2100-02-29")).as("java.time agrees on a case the loop judged").isFalse();
+    }
+
+    private static char digit(int value, int place) {
+        return (char) ('0' + value / place % 10);
     }
 
     @Property(tries = 2000)
