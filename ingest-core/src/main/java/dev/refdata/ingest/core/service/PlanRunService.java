@@ -52,8 +52,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 
 /** Plans runs; see {@link PlanRunUseCase}. */
@@ -152,19 +150,6 @@ public final class PlanRunService implements PlanRunUseCase {
     private PlanRunResult planNew(RunRecord run, DatasetSpec spec, PlanRunCommand command) {
         long target = command.targetChunkBytes() != null ? command.targetChunkBytes() : settings.defaultTargetChunkBytes();
         List<ObjectInfo> sources = sourceObjects(run.source());
-        FreshIndex fresh = run.mode() == RunMode.FULL ? new FreshIndex(run, spec) : null;
-        try {
-            return planNew(run, spec, sources, target, fresh);
-        } catch (RuntimeException e) {
-            if (fresh != null) {
-                fresh.removeAfter(e);
-            }
-            throw e;
-        }
-    }
-
-    private PlanRunResult planNew(RunRecord run, DatasetSpec spec, List<ObjectInfo> sources, long target,
-                                  FreshIndex fresh) {
         List<ChunkDefinition> chunks = new ArrayList<>();
         PlanChunksService planner = new PlanChunksService(objects, datasets);
         int fileNumber = 0;
@@ -182,7 +167,7 @@ public final class PlanRunService implements PlanRunUseCase {
                 }
             }
         }
-        String targetIndex = fresh != null ? fresh.await() : prepareIndex(run, spec);
+        String targetIndex = prepareIndex(run, spec);
         long records = chunks.stream().mapToLong(ChunkDefinition::records).sum();
         ObjectRef manifest = writeManifest(run.id(), run.executions(), spec.name(), targetIndex, chunks);
         runs.registerChunks(run.id(), chunks);
@@ -256,76 +241,21 @@ public final class PlanRunService implements PlanRunUseCase {
         return out;
     }
 
-    /** The index a run of this date writes into when it is a full run, or creates first when it is a delta. */
-    private static String datedIndex(RunRecord run, DatasetSpec spec) {
-        String suffix = run.id().value().substring(run.id().value().lastIndexOf('-') + 1);
-        return spec.index().alias() + "-" + run.businessDate().format(COMPACT_DATE) + "-" + suffix;
-    }
-
     /**
-     * A full run's fresh index (the dataset's mapping, refresh off, no replicas; swapped in by the verifier),
-     * created on a thread of its own while the input is scanned: a round trip to the cluster that needs nothing
-     * from the scan. If planning then fails, an index this planning created is deleted again, so that a bad input
-     * leaves no empty index behind to take a place among the alias's retained indices.
+     * Delta writes into the live alias (created with the dataset's mapping on the very first run); full builds a
+     * fresh index with refresh off and no replicas, swapped in by the verifier.
      */
-    private final class FreshIndex {
-        private final String name;
-        /** Whether this planning created the index (false: an earlier attempt at planning the run had). */
-        private final CompletableFuture<Boolean> created;
-
-        FreshIndex(RunRecord run, DatasetSpec spec) {
-            name = datedIndex(run, spec);
-            String body = IndexMapping.of(spec).createIndexBody(0, "-1");
-            created = CompletableFuture.supplyAsync(() -> {
-                if (indices.indexExists(name)) {
-                    return false;
-                }
-                indices.createIndex(name, body);
-                return true;
-            }, task -> {
-                Thread t = new Thread(task, "plan-" + run.id().value() + "-index");
-                t.setDaemon(true);
-                t.start();
-            });
-        }
-
-        /** The index's name once it exists; what creating it threw, as it was thrown. */
-        String await() {
-            try {
-                created.get();
-                return name;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while creating index " + name, e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException unchecked) {
-                    throw unchecked;
-                }
-                throw new IllegalStateException("creating index " + name + " failed", e.getCause());
-            }
-        }
-
-        /** After planning failed with {@code failure}: deletes the index if this planning created it. */
-        void removeAfter(RuntimeException failure) {
-            try {
-                if (created.get()) {
-                    indices.deleteIndex(name);
-                    LOG.info("deleted index {}: planning failed", name);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure.addSuppressed(e);
-            } catch (ExecutionException | RuntimeException e) {
-                failure.addSuppressed(e instanceof ExecutionException ? e.getCause() : e);
-            }
-        }
-    }
-
-    /** A delta run writes into the live alias, created with the dataset's mapping on the very first run. */
     private String prepareIndex(RunRecord run, DatasetSpec spec) {
         String alias = spec.index().alias();
         IndexMapping mapping = IndexMapping.of(spec);
-        String dated = datedIndex(run, spec);
+        String suffix = run.id().value().substring(run.id().value().lastIndexOf('-') + 1);
+        String dated = alias + "-" + run.businessDate().format(COMPACT_DATE) + "-" + suffix;
+        if (run.mode() == RunMode.FULL) {
+            if (!indices.indexExists(dated)) {
+                indices.createIndex(dated, mapping.createIndexBody(0, "-1"));
+            }
+            return dated;
+        }
         if (indices.aliasTargets(alias).isEmpty()) {
             if (indices.indexExists(alias)) {
                 throw new IllegalStateException("'" + alias + "' is a concrete index, not an alias: delta runs need "

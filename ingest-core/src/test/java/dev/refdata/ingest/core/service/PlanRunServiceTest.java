@@ -13,11 +13,9 @@ import dev.refdata.ingest.core.domain.RunStatus;
 import dev.refdata.ingest.core.port.in.InvalidSourceException;
 import dev.refdata.ingest.core.port.in.PlanRunCommand;
 import dev.refdata.ingest.core.port.in.PlanRunResult;
-import dev.refdata.ingest.core.port.out.ObjectStore;
 import dev.refdata.ingest.core.sample.InstrumentSampleGenerator;
 import dev.refdata.ingest.core.sample.SampleOptions;
 import dev.refdata.ingest.core.spec.DatasetCatalog;
-import dev.refdata.ingest.core.testing.ControlledReadsObjectStore;
 import dev.refdata.ingest.core.testing.FakeIndexAdmin;
 import dev.refdata.ingest.core.testing.InMemoryChunkLedger;
 import dev.refdata.ingest.core.testing.InMemoryObjectStore;
@@ -27,13 +25,10 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -188,8 +183,6 @@ class PlanRunServiceTest {
         assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
         assertThat(failed.reason()).contains("missing columns");
 
-        assertThat(indices.indices).as("the index made while the file was read is gone again").isEmpty();
-
         objects.with(file, sample(100, 1));
         PlanRunResult fixed = planner.plan(full(RunSource.object("feeds", "i.csv")));
 
@@ -197,50 +190,6 @@ class PlanRunServiceTest {
         assertThat(fixed.runId()).isEqualTo(failed.id());
         assertThat(fixed.execution()).isEqualTo(2);
         assertThat(fixed.expectedRecords()).isEqualTo(100);
-    }
-
-    @Test
-    void aFullRunsIndexIsCreatedWhileItsInputIsStillBeingRead() throws IOException {
-        objects.with(new ObjectRef("feeds", "i.csv"), sample(1_000, 1));
-        CountDownLatch created = new CountDownLatch(1);
-        AtomicBoolean aReadHadEnded = new AtomicBoolean();
-        AtomicBoolean createdWhileReading = new AtomicBoolean();
-        FakeIndexAdmin noting = new FakeIndexAdmin() {
-            @Override
-            public void createIndex(String index, String body) {
-                super.createIndex(index, body);
-                createdWhileReading.set(!aReadHadEnded.get());
-                created.countDown();
-            }
-        };
-        // reads of the input wait for the index (for 10 s at most, then go on): planning that created it only
-        // after its scan would be late, and slow
-        ObjectStore readsAfterTheIndex = new ControlledReadsObjectStore(objects)
-                .readsWaitFor(created, Duration.ofSeconds(10)).onEachClose(() -> aReadHadEnded.set(true));
-        PlanRunService planning = new PlanRunService(readsAfterTheIndex, runs, noting, DatasetCatalog.builtIn(),
-                new PlanRunSettings("artifacts", ZoneId.of("Europe/Berlin"), 64 * 1024), clock);
-
-        PlanRunResult result = planning.plan(full(RunSource.object("feeds", "i.csv")));
-
-        assertThat(createdWhileReading).as("the index was there before the input's reads ended").isTrue();
-        assertThat(result.expectedRecords()).isEqualTo(1_000);
-        assertThat(noting.indices).containsOnlyKeys(result.targetIndex());
-        assertThat(noting.indices.get(result.targetIndex()).refreshInterval()).isEqualTo("-1");
-    }
-
-    @Test
-    void aFailedScanDeletesOnlyAnIndexItsOwnPlanningCreated() throws IOException {
-        ObjectRef file = new ObjectRef("feeds", "i.csv");
-        objects.with(file, sample(100, 1));
-        PlanRunResult first = planner.plan(full(RunSource.object("feeds", "i.csv")));
-        // a second source for the same date: another run, another index; its file breaks on line 3
-        objects.with(new ObjectRef("feeds", "j.csv"), "isin,ticker,name\nUS0378331005,AAPL,Apple\n\"broken\n");
-
-        assertThatThrownBy(() -> planner.plan(full(RunSource.object("feeds", "j.csv"))))
-                .isInstanceOf(InvalidSourceException.class);
-
-        assertThat(indices.indices).as("the first run's index stays; the failed one's is gone")
-                .containsOnlyKeys(first.targetIndex());
     }
 
     @Test
