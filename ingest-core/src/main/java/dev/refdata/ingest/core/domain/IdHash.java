@@ -35,18 +35,9 @@ public final class IdHash {
         return h;
     }
 
-    /** The hash of {@code id}: that of its UTF-8 bytes. */
+    /** The hash of {@code id}: that of its UTF-8 bytes (for the few ids held as strings, such as a sample's). */
     public static long of(String id) {
-        long h = START;
-        for (int i = 0; i < id.length(); i++) {
-            char c = id.charAt(i);
-            if (c >= 0x80) {
-                byte[] bytes = id.getBytes(StandardCharsets.UTF_8);
-                return finish(add(START, bytes, 0, bytes.length));
-            }
-            h ^= c;
-            h *= PRIME;
-        }
-        return finish(h);
+        byte[] bytes = id.getBytes(StandardCharsets.UTF_8);
+        return finish(add(START, bytes, 0, bytes.length));
     }
 }
