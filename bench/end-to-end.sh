@@ -31,6 +31,7 @@
 #                            [--baseline-jar JAR [--baseline-arg key=value]... [--baseline-jvm OPTION]...
 #                             [--baseline-full-run]]
 #                            [--full-run-variant key=value[,key=value]...]...
+#                            [--ceiling-variant streams=S,inFlight=K]...
 #                            [--compare-full-response] [--heap-only] [--heap-repeats N] [--cold-only]
 #                            [--default-jit]
 #   --quick       200,000 records, 8 MiB chunks for the full run, 2 cold-start repetitions
@@ -47,6 +48,9 @@
 #   --full-run-variant key=value,...  also run the full run with these pipeline-process arguments in every
 #                 repetition, e.g. chunkConcurrency=1 or inFlight=1 (two full-run settings compared in one run;
 #                 repeatable); the summary's "fullRunVariants" gives their ratios
+#   --ceiling-variant streams=S,inFlight=K  also post the ceiling's NDJSON, in every repetition, cut into S
+#                 consecutive parts sent side by side with K requests out each (as the full run loads its chunks),
+#                 in the ceiling's request size; repeatable; the summary's "ceilingVariants" gives their ratios
 #   --compare-full-response  also measure, in every repetition, the ceiling asking for the full bulk response
 #                 (the ceiling and the loader both ask for the filtered one by default)
 #   --heap-only   only the heap probes (small, middle, big chunk; with --baseline-jar the baseline's small and

@@ -281,6 +281,12 @@ public final class EndToEndBenchmark {
                 kinds.add(FULL_RUN_VARIANT + v);
                 variantRuns.add(new ArrayList<>());
             }
+            // --ceiling-variant: the ceiling's NDJSON in other shapes (streams, requests in flight), every repetition
+            List<List<Double>> ceilingVariantRuns = new ArrayList<>();
+            for (int v = 1; v <= options.ceilingVariants.size(); v++) {
+                kinds.add(CEILING_VARIANT + v);
+                ceilingVariantRuns.add(new ArrayList<>());
+            }
             for (int r = 1; r <= options.repeats; r++) {
                 // rotate the order so that no kind always runs first after an idle node
                 for (int k = 0; k < kinds.size(); k++) {
@@ -324,12 +330,21 @@ public final class EndToEndBenchmark {
                             account("fullrun-baseline", c.spent);
                         }
                         case "ceiling-full-response" -> {
-                            Ceiling c = ceiling("ceiling-full-response", r, best.inFlight, best.items, best.bytes,
-                                    false);
+                            Ceiling c = ceiling("ceiling-full-response", r, 1, best.inFlight, best.items,
+                                    best.bytes, false);
                             fullResponseCeilings.add(c.docsPerSecond());
                             account("ceiling-full-response", c.spent());
                         }
                         default -> {
+                            if (kind.startsWith(CEILING_VARIANT)) {
+                                int variant = Integer.parseInt(kind.substring(CEILING_VARIANT.length()));
+                                CeilingVariant shape = options.ceilingVariants.get(variant - 1);
+                                Ceiling c = ceiling(kind, r, shape.streams(), shape.inFlight(), best.items,
+                                        best.bytes, true);
+                                ceilingVariantRuns.get(variant - 1).add(c.docsPerSecond());
+                                account(kind, c.spent());
+                                continue;
+                            }
                             if (!kind.startsWith(FULL_RUN_VARIANT)) {
                                 throw new IllegalStateException("no such measurement: " + kind);
                             }
@@ -356,6 +371,7 @@ public final class EndToEndBenchmark {
                     + ",\"fullResponseCeilingDocsPerSecond\":" + json(median(fullResponseCeilings), 0)
                     + ",\"fullRunDocsPerSecond\":" + json(fullRun, 0) + ",\"fullRunRatio\":" + json(fullRun / ceiling, 3)
                     + fullRunVariants(options.fullRunVariants, variantRuns, ceilings, ceiling)
+                    + ceilingVariants(options.ceilingVariants, ceilingVariantRuns, ceilings, ceiling)
                     + ",\"ratiosByRepetition\":{\"loader\":" + jsonList(ratios(loaders, ceilings), 3)
                     + ",\"fullRun\":" + jsonList(ratios(fullRuns, ceilings), 3)
                     + ",\"baselineLoader\":" + jsonList(ratios(baselines, ceilings), 3)
@@ -371,6 +387,26 @@ public final class EndToEndBenchmark {
                     + ",\"loaderPeakLiveHeapMB\":" + json(max(loaderHeap), 1)
                     + heap + "," + cold + "," + cpuMedians()
                     + ",\"loadAverage\":" + loadAverage() + "}");
+        }
+
+        /**
+         * The summary's {@code "ceilingVariants":[...]} member: for each {@code --ceiling-variant}, its shape, median
+         * docs/s, the ratio of the medians to the ceiling's, and each repetition's ratio to its own ceiling.
+         */
+        private static String ceilingVariants(List<CeilingVariant> shapes, List<List<Double>> docsPerSecond,
+                                              List<Double> ceilings, double ceiling) {
+            StringBuilder json = new StringBuilder(",\"ceilingVariants\":[");
+            for (int v = 0; v < shapes.size(); v++) {
+                List<Double> rates = docsPerSecond.get(v);
+                List<Double> ratios = ratios(rates, ceilings);
+                json.append(v == 0 ? "" : ",").append("{\"streams\":").append(shapes.get(v).streams())
+                        .append(",\"inFlight\":").append(shapes.get(v).inFlight())
+                        .append(",\"docsPerSecond\":").append(json(median(rates), 0)).append(",\"ratio\":")
+                        .append(json(median(rates) / ceiling, 3)).append(",\"ratiosByRepetition\":")
+                        .append(jsonList(ratios, 3)).append(",\"medianRatio\":").append(json(median(ratios), 3))
+                        .append('}');
+            }
+            return json.append(']').toString();
         }
 
         /**
@@ -627,30 +663,39 @@ public final class EndToEndBenchmark {
 
         /** Posts the pre-built NDJSON with {@code inFlight} threads. */
         Ceiling ceiling(String kind, int repeat, int inFlight, int items, int bytes) throws Exception {
-            return ceiling(kind, repeat, inFlight, items, bytes, true);
+            return ceiling(kind, repeat, 1, inFlight, items, bytes, true);
         }
 
         /**
          * @param filteredResponse whether the requests ask for the loader's filtered response
          *                         ({@link OpenSearchSinks#bulkResponseFilter()}): the same work for the server as the
          *                         loader asks of it; false for the full response
+         * @param streams          1, or the requests cut into this many consecutive parts posted side by side, each
+         *                         with {@code inFlight} requests out, as the full run loads its chunks
          */
-        Ceiling ceiling(String kind, int repeat, int inFlight, int items, int bytes, boolean filteredResponse)
-                throws Exception {
+        Ceiling ceiling(String kind, int repeat, int streams, int inFlight, int items, int bytes,
+                        boolean filteredResponse) throws Exception {
             List<PrebuiltBulk.Slice> requests = ndjson.requests(items, bytes);
             String index = freshIndex("ceiling");
             URI bulkUri = node.resolve("/" + index + "/_bulk"
                     + (filteredResponse ? "?filter_path=" + OpenSearchSinks.bulkResponseFilter() : ""));
-            AtomicInteger next = new AtomicInteger();
+            // stream s posts requests [size * s / streams, size * (s + 1) / streams), in order, inFlight at a time
+            List<AtomicInteger> nexts = new ArrayList<>();
+            for (int s = 0; s < streams; s++) {
+                nexts.add(new AtomicInteger((int) ((long) requests.size() * s / streams)));
+            }
             AtomicReference<String> failure = new AtomicReference<>();
             List<Thread> threads = new ArrayList<>();
             InFlightOccupancy occupancy = new InFlightOccupancy();
             CpuAccount.Snapshot machine0 = cpu.take();
             long t0 = System.nanoTime();
-            for (int t = 0; t < inFlight; t++) {
+            for (int t = 0; t < streams * inFlight; t++) {
+                int stream = t / inFlight;
+                int end = (int) ((long) requests.size() * (stream + 1) / streams);
+                AtomicInteger next = nexts.get(stream);
                 Thread thread = new Thread(() -> {
                     int i;
-                    while (failure.get() == null && (i = next.getAndIncrement()) < requests.size()) {
+                    while (failure.get() == null && (i = next.getAndIncrement()) < end) {
                         PrebuiltBulk.Slice s = requests.get(i);
                         HttpRequest request = HttpRequest.newBuilder(bulkUri)
                                 .header("Content-Type", "application/x-ndjson")
@@ -689,9 +734,9 @@ public final class EndToEndBenchmark {
             long count = countAndDrop(index);
             double rate = ndjson.items() / seconds;
             emit(String.format(Locale.ROOT, "{\"measurement\":\"%s\",\"repeat\":%d,\"docs\":%d,\"countInIndex\":%d,"
-                            + "\"seconds\":%.2f,\"docsPerSecond\":%.0f,\"clientCpuSeconds\":%.2f,\"inFlight\":%d,\"request\":\"%s\","
-                            + "\"requests\":%d,%s,%s,\"loadAverage\":%s}", kind, repeat, ndjson.items(), count, seconds,
-                    rate, spent.harness(), inFlight, items > 0 ? items + " docs" : (bytes >> 20) + " MiB",
+                            + "\"seconds\":%.2f,\"docsPerSecond\":%.0f,\"clientCpuSeconds\":%.2f,\"streams\":%d,\"inFlight\":%d,"
+                            + "\"request\":\"%s\",\"requests\":%d,%s,%s,\"loadAverage\":%s}", kind, repeat, ndjson.items(),
+                    count, seconds, rate, spent.harness(), streams, streams * inFlight, items > 0 ? items + " docs" : (bytes >> 20) + " MiB",
                     requests.size(), spent.json(), occupancy.json(), loadAverage()));
             if (count != ndjson.items()) {
                 throw new IllegalStateException(kind + ": " + count + " documents in the index, " + ndjson.items()
@@ -1052,6 +1097,32 @@ public final class EndToEndBenchmark {
 
     /** The kind of a {@code --full-run-variant}'s measurements, before its number (from 1). */
     static final String FULL_RUN_VARIANT = "fullrun-variant-";
+    static final String CEILING_VARIANT = "ceiling-variant-";
+
+    /** A {@code --ceiling-variant}: the ceiling's requests in {@code streams} consecutive parts, each {@code inFlight} out. */
+    record CeilingVariant(int streams, int inFlight) {
+        CeilingVariant {
+            if (streams < 1 || inFlight < 1) {
+                throw new IllegalArgumentException("--ceiling-variant needs streams and inFlight of 1 or more: streams="
+                        + streams + ",inFlight=" + inFlight);
+            }
+        }
+
+        static CeilingVariant parse(String text) {
+            int streams = 1;
+            int inFlight = 0;
+            for (String kv : text.split(",")) {
+                String[] pair = kv.split("=", 2);
+                switch (pair.length == 2 ? pair[0] : "") {
+                    case "streams" -> streams = Integer.parseInt(pair[1]);
+                    case "inFlight" -> inFlight = Integer.parseInt(pair[1]);
+                    default -> throw new IllegalArgumentException(
+                            "--ceiling-variant takes streams=N,inFlight=N: " + text);
+                }
+            }
+            return new CeilingVariant(streams, inFlight);
+        }
+    }
     /** The business dates of the baseline's full runs: beyond any variant's (variants take 1000 days each). */
     private static final int BASELINE_DATES = 999;
 
@@ -1072,6 +1143,7 @@ public final class EndToEndBenchmark {
         List<String> baselineArguments = new ArrayList<>();
         /** Each {@code --full-run-variant}'s pipeline-process arguments. */
         List<List<String>> fullRunVariants = new ArrayList<>();
+        List<CeilingVariant> ceilingVariants = new ArrayList<>();
         List<String> baselineJvmOptions = new ArrayList<>();
         /** With a baseline jar, also its full run in every repetition. */
         boolean baselineFullRun;
@@ -1120,6 +1192,7 @@ public final class EndToEndBenchmark {
                         }
                         o.fullRunVariants.add(variant);
                     }
+                    case "--ceiling-variant" -> o.ceilingVariants.add(CeilingVariant.parse(args[++i]));
                     case "--baseline-jvm" -> o.baselineJvmOptions.add(args[++i]);
                     case "--baseline-full-run" -> o.baselineFullRun = true;
                     case "--compare-full-response" -> o.compareFullResponse = true;
