@@ -343,15 +343,14 @@ public final class EndToEndBenchmark {
                                         best.bytes, true);
                                 ceilingVariantRuns.get(variant - 1).add(c.docsPerSecond());
                                 account(kind, c.spent());
-                                continue;
-                            }
-                            if (!kind.startsWith(FULL_RUN_VARIANT)) {
+                            } else if (kind.startsWith(FULL_RUN_VARIANT)) {
+                                int variant = Integer.parseInt(kind.substring(FULL_RUN_VARIANT.length()));
+                                Child c = fullRun(kind, r, variant);
+                                variantRuns.get(variant - 1).add(c.docsPerSecond);
+                                account(kind, c.spent);
+                            } else {
                                 throw new IllegalStateException("no such measurement: " + kind);
                             }
-                            int variant = Integer.parseInt(kind.substring(FULL_RUN_VARIANT.length()));
-                            Child c = fullRun(kind, r, variant);
-                            variantRuns.get(variant - 1).add(c.docsPerSecond);
-                            account(kind, c.spent);
                         }
                     }
                 }
@@ -397,16 +396,21 @@ public final class EndToEndBenchmark {
                                               List<Double> ceilings, double ceiling) {
             StringBuilder json = new StringBuilder(",\"ceilingVariants\":[");
             for (int v = 0; v < shapes.size(); v++) {
-                List<Double> rates = docsPerSecond.get(v);
-                List<Double> ratios = ratios(rates, ceilings);
                 json.append(v == 0 ? "" : ",").append("{\"streams\":").append(shapes.get(v).streams())
-                        .append(",\"inFlight\":").append(shapes.get(v).inFlight())
-                        .append(",\"docsPerSecond\":").append(json(median(rates), 0)).append(",\"ratio\":")
-                        .append(json(median(rates) / ceiling, 3)).append(",\"ratiosByRepetition\":")
-                        .append(jsonList(ratios, 3)).append(",\"medianRatio\":").append(json(median(ratios), 3))
-                        .append('}');
+                        .append(",\"inFlight\":").append(shapes.get(v).inFlight());
+                appendRatios(json, docsPerSecond.get(v), ceilings, ceiling);
             }
             return json.append(']').toString();
+        }
+
+        /** A variant's figures, closing its object: median docs/s, the ratio of the medians, each repetition's. */
+        private static void appendRatios(StringBuilder json, List<Double> rates, List<Double> ceilings,
+                                         double ceiling) {
+            List<Double> ratios = ratios(rates, ceilings);
+            json.append(",\"docsPerSecond\":").append(json(median(rates), 0)).append(",\"ratio\":")
+                    .append(json(median(rates) / ceiling, 3)).append(",\"ratiosByRepetition\":")
+                    .append(jsonList(ratios, 3)).append(",\"medianRatio\":").append(json(median(ratios), 3))
+                    .append('}');
         }
 
         /**
@@ -417,13 +421,9 @@ public final class EndToEndBenchmark {
                                               List<Double> ceilings, double ceiling) {
             StringBuilder json = new StringBuilder(",\"fullRunVariants\":[");
             for (int v = 0; v < arguments.size(); v++) {
-                List<Double> rates = docsPerSecond.get(v);
-                List<Double> ratios = ratios(rates, ceilings);
                 json.append(v == 0 ? "" : ",").append("{\"arguments\":\"").append(String.join(",", arguments.get(v)))
-                        .append("\",\"docsPerSecond\":").append(json(median(rates), 0)).append(",\"ratio\":")
-                        .append(json(median(rates) / ceiling, 3)).append(",\"ratiosByRepetition\":")
-                        .append(jsonList(ratios, 3)).append(",\"medianRatio\":").append(json(median(ratios), 3))
-                        .append('}');
+                        .append('"');
+                appendRatios(json, docsPerSecond.get(v), ceilings, ceiling);
             }
             return json.append(']').toString();
         }
@@ -734,10 +734,11 @@ public final class EndToEndBenchmark {
             long count = countAndDrop(index);
             double rate = ndjson.items() / seconds;
             emit(String.format(Locale.ROOT, "{\"measurement\":\"%s\",\"repeat\":%d,\"docs\":%d,\"countInIndex\":%d,"
-                            + "\"seconds\":%.2f,\"docsPerSecond\":%.0f,\"clientCpuSeconds\":%.2f,\"streams\":%d,\"inFlight\":%d,"
-                            + "\"request\":\"%s\",\"requests\":%d,%s,%s,\"loadAverage\":%s}", kind, repeat, ndjson.items(),
-                    count, seconds, rate, spent.harness(), streams, streams * inFlight, items > 0 ? items + " docs" : (bytes >> 20) + " MiB",
-                    requests.size(), spent.json(), occupancy.json(), loadAverage()));
+                            + "\"seconds\":%.2f,\"docsPerSecond\":%.0f,\"clientCpuSeconds\":%.2f,\"streams\":%d,"
+                            + "\"inFlight\":%d,\"request\":\"%s\",\"requests\":%d,%s,%s,\"loadAverage\":%s}",
+                    kind, repeat, ndjson.items(), count, seconds, rate, spent.harness(), streams, streams * inFlight,
+                    items > 0 ? items + " docs" : (bytes >> 20) + " MiB", requests.size(), spent.json(),
+                    occupancy.json(), loadAverage()));
             if (count != ndjson.items()) {
                 throw new IllegalStateException(kind + ": " + count + " documents in the index, " + ndjson.items()
                         + " sent");
@@ -1097,9 +1098,13 @@ public final class EndToEndBenchmark {
 
     /** The kind of a {@code --full-run-variant}'s measurements, before its number (from 1). */
     static final String FULL_RUN_VARIANT = "fullrun-variant-";
+    /** The kind of a {@code --ceiling-variant}'s measurements, before its number (from 1). */
     static final String CEILING_VARIANT = "ceiling-variant-";
 
-    /** A {@code --ceiling-variant}: the ceiling's requests in {@code streams} consecutive parts, each {@code inFlight} out. */
+    /**
+     * A {@code --ceiling-variant}: the ceiling's requests in {@code streams} consecutive parts, {@code inFlight} out
+     * each.
+     */
     record CeilingVariant(int streams, int inFlight) {
         CeilingVariant {
             if (streams < 1 || inFlight < 1) {
@@ -1123,6 +1128,7 @@ public final class EndToEndBenchmark {
             return new CeilingVariant(streams, inFlight);
         }
     }
+
     /** The business dates of the baseline's full runs: beyond any variant's (variants take 1000 days each). */
     private static final int BASELINE_DATES = 999;
 
@@ -1143,6 +1149,7 @@ public final class EndToEndBenchmark {
         List<String> baselineArguments = new ArrayList<>();
         /** Each {@code --full-run-variant}'s pipeline-process arguments. */
         List<List<String>> fullRunVariants = new ArrayList<>();
+        /** Each {@code --ceiling-variant}'s shape. */
         List<CeilingVariant> ceilingVariants = new ArrayList<>();
         List<String> baselineJvmOptions = new ArrayList<>();
         /** With a baseline jar, also its full run in every repetition. */
