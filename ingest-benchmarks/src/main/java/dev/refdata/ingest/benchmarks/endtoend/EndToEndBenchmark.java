@@ -679,10 +679,12 @@ public final class EndToEndBenchmark {
             String index = freshIndex("ceiling");
             URI bulkUri = node.resolve("/" + index + "/_bulk"
                     + (filteredResponse ? "?filter_path=" + OpenSearchSinks.bulkResponseFilter() : ""));
-            // stream s posts requests [size * s / streams, size * (s + 1) / streams), in order, inFlight at a time
+            // stream s posts requests [bounds[s], bounds[s + 1]), in order, inFlight at a time
+            int[] bounds = new int[streams + 1];
             List<AtomicInteger> nexts = new ArrayList<>();
-            for (int s = 0; s < streams; s++) {
-                nexts.add(new AtomicInteger((int) ((long) requests.size() * s / streams)));
+            for (int s = 0; s <= streams; s++) {
+                bounds[s] = (int) ((long) requests.size() * s / streams);
+                nexts.add(new AtomicInteger(bounds[s]));
             }
             AtomicReference<String> failure = new AtomicReference<>();
             List<Thread> threads = new ArrayList<>();
@@ -691,7 +693,7 @@ public final class EndToEndBenchmark {
             long t0 = System.nanoTime();
             for (int t = 0; t < streams * inFlight; t++) {
                 int stream = t / inFlight;
-                int end = (int) ((long) requests.size() * (stream + 1) / streams);
+                int end = bounds[stream + 1];
                 AtomicInteger next = nexts.get(stream);
                 Thread thread = new Thread(() -> {
                     int i;
