@@ -47,7 +47,10 @@ import java.util.random.RandomGenerator;
 
 /**
  * Loads one chunk: claim, stream, convert, write, checkpoint, finish. Parsing goes on while up to
- * {@link LoadSettings#maxInFlight()} bulk requests are out; results are folded in request order, so the
+ * {@link LoadSettings#maxInFlight()} bulk requests are out: that many from the service, across every chunk it loads
+ * at once (a Lambda loads one; a local run loads several on one service, and the cluster still sees only that
+ * many; on one node, four requests out cost its CPU more per document than two). Results are folded in request
+ * order, so the
  * checkpoint only ever covers records whose every outcome is known, and rejects are written to the object store
  * before the checkpoint that covers them. Batches (request body and raw records) come from a {@link BatchPool}
  * built with the service, once per process, and go back to it when their request is answered.
@@ -73,6 +76,11 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
     static final int FIRST_REQUEST_ITEMS = 1_000;
     /** Batches for every chunk this service loads: one being filled and one per request in flight. */
     private final BatchPool batches;
+    /**
+     * One permit per bulk request the server may have at once from this service, whichever chunk sends it; a
+     * request gives its permit back once answered (or cancelled).
+     */
+    private final Semaphore requestSlots;
 
     public LoadChunkService(ObjectStore objects, ChunkLedger ledger, SearchSink sink, DatasetCatalog datasets,
                             LoadSettings settings, Clock clock) {
@@ -91,6 +99,7 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
         this.random = Objects.requireNonNull(random, "random");
         this.batches = new BatchPool(settings.bodyCapacityBytes(), settings.batchItemCapacity(),
                 settings.maxInFlight() + 1);
+        this.requestSlots = new Semaphore(settings.maxInFlight());
         AtomicInteger threads = new AtomicInteger();
         this.senders = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "bulk-sender-" + threads.incrementAndGet());
@@ -149,8 +158,8 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
         private final BulkWriter writer;
         /** Requests sent and not yet taken in, oldest first: some may be answered behind an older one. */
         private final Deque<Future<BatchOutcome>> inFlight = new ArrayDeque<>();
-        /** One permit per request the server may have at once; a request gives its permit back once answered. */
-        private final Semaphore slots = new Semaphore(settings.maxInFlight());
+        /** The service's request slots, shared with the other chunks it loads at once. */
+        private final Semaphore slots = requestSlots;
         private final List<RejectedRecord> segmentRejects = new ArrayList<>();
 
         private Checkpoint acknowledged;
@@ -295,7 +304,7 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
         private void takeSlot() {
             takeInAnswered();
             while (!waitForSlot()) {
-                checkpoint(); // nothing answered for a checkpoint interval: keeps the lease alive through a long retry
+                checkpoint(); // no slot for a checkpoint interval (a long retry, or other chunks' requests): keeps the lease
                 takeInAnswered();
             }
             try {

@@ -18,6 +18,7 @@ import dev.refdata.ingest.core.port.in.ChunkLoadFailedException;
 import dev.refdata.ingest.core.port.in.LoadChunkCommand;
 import dev.refdata.ingest.core.port.in.LoadChunkResult;
 import dev.refdata.ingest.core.port.in.LoadChunkUseCase.TimeBudget;
+import dev.refdata.ingest.core.port.out.SearchSink;
 import dev.refdata.ingest.core.port.out.SearchSink.SearchSinkException;
 import dev.refdata.ingest.core.sample.InstrumentSampleGenerator;
 import dev.refdata.ingest.core.sample.SampleOptions;
@@ -38,6 +39,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -247,6 +252,43 @@ class LoadChunkServiceTest {
         assertThat(index.requests.get()).as("200 items a request, two chunks").isEqualTo(30);
         assertThat(index.bodyArrays).as("one body being filled and one per request in flight, for both chunks")
                 .hasSizeLessThanOrEqualTo(settings.maxInFlight() + 1);
+    }
+
+    @Test
+    void chunksLoadedAtOnceOnOneServiceShareItsRequestSlotsSoTheClusterSeesAtMostMaxInFlight() throws Exception {
+        Chunk chunk = sampleChunk(3_000);
+        AtomicInteger out = new AtomicInteger();
+        AtomicInteger mostOut = new AtomicInteger();
+        SearchSink slowIndex = (name, body) -> {
+            mostOut.accumulateAndGet(out.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(5); // long enough for the other chunk's requests to overlap this one
+                return index.bulk(name, body);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } finally {
+                out.decrementAndGet();
+            }
+        };
+        ExecutorService loaders = Executors.newFixedThreadPool(2);
+        try (LoadChunkService shared = new LoadChunkService(objects, ledger, slowIndex, DatasetCatalog.builtIn(),
+                settings, clock, sleeps::add, new Random(1))) {
+            Future<LoadChunkResult> first = loaders.submit(() -> shared.load(command(chunk, RUN, "loader-1"),
+                    TimeBudget.UNLIMITED));
+            Future<LoadChunkResult> second = loaders.submit(() -> shared.load(command(chunk,
+                    new RunId("instruments-2026-11-28-c3d4"), "loader-2"), TimeBudget.UNLIMITED));
+
+            assertThat(List.of(first.get(), second.get())).allSatisfy(r -> {
+                assertThat(r.outcome()).isEqualTo(LoadChunkResult.Outcome.COMPLETED);
+                assertThat(r.counters().read()).isEqualTo(3_000);
+            });
+        } finally {
+            loaders.shutdownNow();
+        }
+        assertThat(index.requests.get()).as("200 items a request, two chunks").isEqualTo(30);
+        assertThat(mostOut.get()).as("requests out at once, both chunks together")
+                .isEqualTo(settings.maxInFlight());
     }
 
     @Test
