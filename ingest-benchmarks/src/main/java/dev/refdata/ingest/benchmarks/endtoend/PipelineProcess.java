@@ -57,7 +57,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code mode=loader}: the loader Lambda's handler ({@link LoaderHandler}) built as in a container (S3
  *       client, pooled OpenSearch client, chunk ledger; SQLite instead of DynamoDB) loads one planned chunk;</li>
  *   <li>{@code mode=fullrun}: plan ({@link PlanRunService}: chunking, run record, fresh index), load every chunk
- *       ({@code chunkConcurrency} at a time, checkpoints included), verify ({@link VerifyRunService}: counts,
+ *       ({@code chunkConcurrency} at a time on one {@link LoadChunkService}, so {@code inFlight} requests out in
+ *       all, checkpoints included), verify ({@link VerifyRunService}: counts,
  *       samples, alias swap).</li>
  * </ul>
  * Prints one line {@code RESULT {json}} on stdout.
@@ -176,18 +177,17 @@ public final class PipelineProcess {
         List<ChunkDefinition> chunks = runs.chunkDefinitions(plan.runId());
         ExecutorService pool = Executors.newFixedThreadPool(chunkConcurrency);
         AtomicLong indexed = new AtomicLong();
-        try {
+        // one service for every chunk, as the CLI's local run has: its maxInFlight requests are the process's
+        try (LoadChunkService service = new LoadChunkService(objects, ledger, sink, datasets, settings,
+                Clock.systemUTC())) {
             List<Future<LoadChunkResult>> loads = new ArrayList<>();
             for (ChunkDefinition c : chunks) {
                 loads.add(pool.submit(() -> {
-                    try (LoadChunkService service = new LoadChunkService(objects, ledger, sink, datasets, settings,
-                            Clock.systemUTC())) {
-                        LoadChunkResult r = service.load(new LoadChunkCommand(c.key(), c.object(), c.range(),
-                                c.firstLine(), c.records(), "instruments", c.columns(), plan.targetIndex(), artifacts,
-                                "bench-" + c.key()), TimeBudget.UNLIMITED);
-                        indexed.addAndGet(r.counters().indexed());
-                        return r;
-                    }
+                    LoadChunkResult r = service.load(new LoadChunkCommand(c.key(), c.object(), c.range(),
+                            c.firstLine(), c.records(), "instruments", c.columns(), plan.targetIndex(), artifacts,
+                            "bench-" + c.key()), TimeBudget.UNLIMITED);
+                    indexed.addAndGet(r.counters().indexed());
+                    return r;
                 }));
             }
             for (Future<LoadChunkResult> f : loads) {
