@@ -28,7 +28,8 @@ import java.util.Optional;
  *   <tr><td>{@code INGEST_OPENSEARCH_URL}</td><td>the OpenSearch endpoint (default {@code http://127.0.0.1:9200})</td></tr>
  *   <tr><td>{@code INGEST_OPENSEARCH_AUTH}</td><td>{@code none} (default), {@code sigv4-es} (Amazon OpenSearch
  *       Service) or {@code sigv4-aoss} (Serverless): said explicitly, never guessed from the host</td></tr>
- *   <tr><td>{@code INGEST_BULK_BYTES}, {@code INGEST_BULK_IN_FLIGHT}</td><td>bulk request size and concurrency</td></tr>
+ *   <tr><td>{@code INGEST_BULK_BYTES}, {@code INGEST_BULK_IN_FLIGHT}</td><td>bulk request size, and the bulk
+ *       requests this process has out at once, across every chunk it loads (default 2)</td></tr>
  *   <tr><td>{@code INGEST_TIME_ZONE}</td><td>the zone that turns a scheduled time into a business date (default UTC)</td></tr>
  *   <tr><td>{@code INGEST_BUDGET_MARGIN}</td><td>stop taking records this long before a Lambda's deadline (e.g. 30s)</td></tr>
  *   <tr><td>{@code INGEST_OPENSEARCH_TRUST_ALL_CERTIFICATES}</td><td>{@code true} turns TLS certificate and host
@@ -53,7 +54,7 @@ import java.util.Optional;
  * @param openSearchUrl    OpenSearch endpoint
  * @param openSearchAuth   how requests to OpenSearch are authenticated
  * @param bulkBytes        bulk request size
- * @param bulkInFlight     bulk requests in flight per loader
+ * @param bulkInFlight     bulk requests this process has out at once, all its chunks together
  * @param budgetMargin     time kept back before a deadline
  * @param timeZone         the zone of business dates
  * @param openSearchTrustAllCertificates whether TLS verification towards OpenSearch is off (explicitly asked for)

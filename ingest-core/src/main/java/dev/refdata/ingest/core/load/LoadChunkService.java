@@ -50,9 +50,8 @@ import java.util.random.RandomGenerator;
  * {@link LoadSettings#maxInFlight()} bulk requests are out: that many from the service, across every chunk it loads
  * at once (a Lambda loads one; a local run loads several on one service, and the cluster still sees only that
  * many; on one node, four requests out cost its CPU more per document than two). Results are folded in request
- * order, so the
- * checkpoint only ever covers records whose every outcome is known, and rejects are written to the object store
- * before the checkpoint that covers them. Batches (request body and raw records) come from a {@link BatchPool}
+ * order, so the checkpoint only ever covers records whose every outcome is known, and rejects are written to the
+ * object store before the checkpoint that covers them. Batches (request body and raw records) come from a {@link BatchPool}
  * built with the service, once per process, and go back to it when their request is answered.
  */
 public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
@@ -304,7 +303,8 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
         private void takeSlot() {
             takeInAnswered();
             while (!waitForSlot()) {
-                checkpoint(); // no slot for a checkpoint interval (a long retry, or other chunks' requests): keeps the lease
+                // no slot for a checkpoint interval (a long retry, or the other chunks' requests): keeps the lease
+                checkpoint();
                 takeInAnswered();
             }
             try {

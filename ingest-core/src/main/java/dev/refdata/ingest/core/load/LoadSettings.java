@@ -10,7 +10,8 @@ import java.util.Objects;
  *
  * @param maxBulkBytes       a bulk request is sent once its body reaches this size (about 5 MB by default)
  * @param maxBulkItems       ... or this many items
- * @param maxInFlight        bulk requests sent at once while parsing goes on
+ * @param maxInFlight        bulk requests out at once while parsing goes on: the service's, across every chunk
+ *                           it loads
  * @param checkpointRecords  checkpoint after this many newly acknowledged records ...
  * @param checkpointInterval ... or this much time, whichever comes first
  * @param lease              how long a claim or checkpoint holds the chunk; longer than the checkpoint interval
