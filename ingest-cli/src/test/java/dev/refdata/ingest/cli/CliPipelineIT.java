@@ -77,8 +77,19 @@ class CliPipelineIT {
     @Test
     @Order(1)
     void runLoadsTheSampleThroughTheStateMachineAndPrintsOneJsonReport() throws Exception {
-        Result run = ingest("run", "--source", sample().toString(), "--date", "2026-11-27", "--chunk-size", "512KB",
-                "--concurrency", "3", "--json");
+        AtomicInteger out = new AtomicInteger();
+        AtomicInteger mostOut = new AtomicInteger();
+        UnaryOperator<SearchSink> countOut = sink -> (index, body) -> {
+            mostOut.accumulateAndGet(out.incrementAndGet(), Math::max);
+            try {
+                return sink.bulk(index, body);
+            } finally {
+                out.decrementAndGet();
+            }
+        };
+
+        Result run = ingest(countOut, "run", "--source", sample().toString(), "--date", "2026-11-27",
+                "--chunk-size", "512KB", "--concurrency", "3", "--json");
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         JsonNode report = JSON.readTree(run.out());
@@ -88,6 +99,8 @@ class CliPipelineIT {
         assertThat(report.at("/totals/indexed").asLong()).isEqualTo(20_000);
         assertThat(report.at("/totals/rejected").asLong()).isZero();
         assertThat(report.get("chunks").asInt()).isGreaterThan(4);
+        assertThat(mostOut.get()).as("bulk requests out at once, three chunks loading: INGEST_BULK_IN_FLIGHT (2) is"
+                + " the process's").isBetween(1, 2);
         assertThat(report.get("firstBulkRequestSeconds").asDouble()).isPositive();
         assertThat(Path.of(report.get("report").asText())).isRegularFile()
                 .startsWith(workingDirectory.resolve(".ingest/reports"));
