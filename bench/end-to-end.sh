@@ -7,7 +7,8 @@
 #             request; the best is the ceiling)
 #   loader    the loader Lambda's handler in its own JVM (-Xmx256m, the template's JVM options) loading the
 #             whole file as one chunk from S3
-#   fullrun   plan + load (64 MiB chunks, 2 at a time) + verify, in its own JVM (the same options)
+#   fullrun   plan + load (64 MiB chunks, 2 at a time on one service, sharing its 2 requests out, as the CLI's
+#             local run does) + verify, in its own JVM (the same options)
 # repeated and interleaved (ceiling, loader, full run in rotating order), then the heap of a 10k-record chunk
 # and a 100k-record chunk against the big one (each chunk's largest live set, sampled after a full collection
 # before every bulk request) and the time from process start to the first bulk request without CDS (-Xshare:off),
