@@ -3,8 +3,9 @@
 # (512 MB heap): generates N instrument records as CSV in an in-process S3 server (S3Proxy) and the same records as
 # pre-built bulk NDJSON (made by the pipeline's own DocumentConverter), then measures, each into a fresh index
 # with the dataset's mapping (one shard, no replicas, refresh off):
-#   ceiling   the NDJSON posted with java.net.http (swept over 1-4 requests in flight, 5,000 docs or 5 MiB a
-#             request; the best is the ceiling)
+#   ceiling   the NDJSON posted with java.net.http (after warm-up passes until two in a row are within 3 %,
+#             swept twice, forward and back, over 1-4 requests in flight, 5,000 docs or 5 MiB a request; the
+#             best mean is the ceiling)
 #   loader    the loader Lambda's handler in its own JVM (-Xmx256m, the template's JVM options) loading the
 #             whole file as one chunk from S3
 #   fullrun   plan + load (64 MiB chunks, 2 at a time on one service, sharing its 2 requests out, as the CLI's
