@@ -51,8 +51,8 @@ import java.util.random.RandomGenerator;
  * at once (a Lambda loads one; a local run loads several on one service, and the cluster still sees only that
  * many; on one node, four requests out cost its CPU more per document than two). Results are folded in request
  * order, so the checkpoint only ever covers records whose every outcome is known, and rejects are written to the
- * object store before the checkpoint that covers them. Batches (request body and raw records) come from a {@link BatchPool}
- * built with the service, once per process, and go back to it when their request is answered.
+ * object store before the checkpoint that covers them. Batches (request body and raw records) come from a
+ * {@link BatchPool} built with the service, once per process, and go back to it when their request is answered.
  */
 public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
 
