@@ -157,8 +157,6 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
         private final BulkWriter writer;
         /** Requests sent and not yet taken in, oldest first: some may be answered behind an older one. */
         private final Deque<Future<BatchOutcome>> inFlight = new ArrayDeque<>();
-        /** The service's request slots, shared with the other chunks it loads at once. */
-        private final Semaphore slots = requestSlots;
         private final List<RejectedRecord> segmentRejects = new ArrayList<>();
 
         private Checkpoint acknowledged;
@@ -297,8 +295,8 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
         }
 
         /**
-         * Waits for one of the {@code maxInFlight} slots, taking in outcomes as they become known (a request that
-         * failed for good fails the chunk here, before anything more is sent).
+         * Waits for one of the service's {@code maxInFlight} slots, taking in outcomes as they become known (a
+         * request that failed for good fails the chunk here, before anything more is sent).
          */
         private void takeSlot() {
             takeInAnswered();
@@ -313,14 +311,15 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
                     foldHead();
                 }
             } catch (RuntimeException | Error e) {
-                slots.release();
+                requestSlots.release();
                 throw e;
             }
         }
 
         private boolean waitForSlot() {
             try {
-                return slots.tryAcquire(Math.max(1, settings.checkpointInterval().toMillis()), TimeUnit.MILLISECONDS);
+                return requestSlots.tryAcquire(Math.max(1, settings.checkpointInterval().toMillis()),
+                        TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ChunkLoadFailedException("interrupted while waiting for a bulk response", true, e);
@@ -350,7 +349,7 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
             }) {
                 @Override
                 protected void done() {
-                    slots.release();
+                    requestSlots.release();
                 }
             };
             inFlight.addLast(request);
@@ -358,7 +357,7 @@ public final class LoadChunkService implements LoadChunkUseCase, AutoCloseable {
                 senders.execute(request);
             } catch (RuntimeException e) {
                 inFlight.removeLast();
-                slots.release();
+                requestSlots.release();
                 throw e;
             }
         }
