@@ -85,8 +85,10 @@ public final class PipelineProcess {
                 .withMaxBulkItems(args.integer("bulkItems", LoadSettings.DEFAULTS.maxBulkItems()))
                 .withCheckpointRecords(args.integer("checkpointRecords", (int) LoadSettings.DEFAULTS.checkpointRecords()));
         int chunkConcurrency = args.integer("chunkConcurrency", 1);
+        // sized as ProcessClients sizes it: the process's requests out are inFlight, however many chunks it loads
         try (OpenSearchHttpClient search = OpenSearchSinks.create(OpenSearchClientSettings.builder(
-                URI.create(args.get("os"))).maxConnections(Math.max(16, inFlight * chunkConcurrency * 2))
+                URI.create(args.get("os"))).maxConnections(
+                        Math.max(OpenSearchClientSettings.DEFAULT_MAX_CONNECTIONS, inFlight * 2))
                 .gzip(Boolean.parseBoolean(args.get("gzip", "false"))).build())) {
             SearchSink sink = firstBulk.around(search.sink());
             Path db = Path.of(args.get("db"));
